@@ -1,0 +1,142 @@
+package api
+
+func str(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
+
+func strList(desc string) map[string]any {
+	return map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": desc}
+}
+
+func object(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func listOf(item string) map[string]any {
+	return object([]string{"data", "page", "per_page", "total"}, map[string]any{
+		"data":         map[string]any{"type": "array", "items": ref(item)},
+		"page":         map[string]any{"type": "integer"},
+		"per_page":     map[string]any{"type": "integer"},
+		"total":        map[string]any{"type": "integer"},
+		"total_capped": map[string]any{"type": "boolean", "description": "total stopped counting at 10000"},
+		"next_cursor":  str("pass as cursor for the next page; absent on the last page"),
+	})
+}
+
+var customFields = map[string]any{"type": "object", "description": "name -> string, number or boolean",
+	"additionalProperties": map[string]any{"type": []any{"string", "number", "boolean"}}}
+
+// contactWritable are the fields a client may send for a contact.
+func contactWritable(nullable bool) map[string]any {
+	text := func(d string) map[string]any {
+		s := str(d)
+		if nullable {
+			s["type"] = []any{"string", "null"}
+		}
+		return s
+	}
+	return map[string]any{
+		"phone_e164":    str("any common written form; stored as E.164"),
+		"first_name":    text(""),
+		"last_name":     text(""),
+		"email":         text("trimmed, domain lower-cased"),
+		"company":       text(""),
+		"city":          text(""),
+		"country":       text("ISO 3166-1 alpha-2; also the region for national phone forms"),
+		"timezone":      text("IANA zone; when set, calling windows use it"),
+		"tags":          strList("replaces the list"),
+		"custom_fields": customFields,
+		"alt_phones":    strList("other numbers of the person"),
+		"alt_emails":    strList("other addresses of the person"),
+	}
+}
+
+var schemas = map[string]any{
+	"Contact": object(nil, map[string]any{
+		"id":              map[string]any{"type": "integer"},
+		"phone_e164":      str("E.164; empty once erased"),
+		"first_name":      str(""),
+		"last_name":       str(""),
+		"email":           str(""),
+		"company":         str(""),
+		"city":            str(""),
+		"country":         str(""),
+		"tags":            strList(""),
+		"custom_fields":   customFields,
+		"alt_phones":      strList("E.164"),
+		"alt_emails":      strList(""),
+		"phone_country":   str("region of the phone number"),
+		"phone_type":      str("mobile, fixed_line, fixed_line_or_mobile, toll_free, voip, ..."),
+		"phone_timezones": strList("every IANA zone the number may be in"),
+		"timezone":        str("the contact's own zone, else the number's zone when it has exactly one"),
+		"dnc":             map[string]any{"type": "boolean"},
+		"status":          map[string]any{"type": "string", "enum": []any{"active", "deleted", "merged", "erased"}},
+		"merged_into":     map[string]any{"type": []any{"integer", "null"}},
+		"version":         map[string]any{"type": "integer", "description": "also the ETag"},
+		"created_at":      map[string]any{"type": "string", "format": "date-time"},
+		"updated_at":      map[string]any{"type": "string", "format": "date-time"},
+	}),
+	"ContactCreate": func() map[string]any {
+		p := contactWritable(false)
+		p["default_region"] = str("region for national phone forms in this request")
+		return object([]string{"phone_e164"}, p)
+	}(),
+	"ContactPatch": func() map[string]any {
+		p := contactWritable(true)
+		p["custom_fields"] = map[string]any{"type": "object", "description": "merged key by key; null removes a key"}
+		p["default_region"] = str("region for national phone forms in this request")
+		p["version"] = map[string]any{"type": "integer", "description": "expected version; stale answers 412"}
+		return object(nil, p)
+	}(),
+	"ContactList": listOf("Contact"),
+	"AuditEvent": object(nil, map[string]any{
+		"id":           map[string]any{"type": "integer"},
+		"action":       str("e.g. contact.created, contact.updated"),
+		"actor_key_id": map[string]any{"type": []any{"integer", "null"}},
+		"contact_id":   map[string]any{"type": []any{"integer", "null"}},
+		"details":      map[string]any{"type": "object", "description": "field names and ids, never personal data"},
+		"at":           map[string]any{"type": "string", "format": "date-time"},
+	}),
+	"AuditEventList": listOf("AuditEvent"),
+	"APIKey": object(nil, map[string]any{
+		"id":           map[string]any{"type": "integer"},
+		"workspace_id": map[string]any{"type": "integer"},
+		"name":         str(""),
+		"role":         map[string]any{"type": "string", "enum": []any{"read", "write", "admin"}},
+		"prefix":       str("the key's first characters, to tell keys apart"),
+		"created_at":   map[string]any{"type": "string", "format": "date-time"},
+		"expires_at":   map[string]any{"type": []any{"string", "null"}, "format": "date-time"},
+		"revoked_at":   map[string]any{"type": []any{"string", "null"}, "format": "date-time"},
+		"key":          str("the secret; only in the answer that creates the key"),
+	}),
+	"APIKeyList": object([]string{"data"}, map[string]any{"data": map[string]any{"type": "array", "items": ref("APIKey")}}),
+	"APIKeyCreate": object([]string{"role"}, map[string]any{
+		"name":       str(""),
+		"role":       map[string]any{"type": "string", "enum": []any{"read", "write", "admin"}},
+		"expires_at": map[string]any{"type": "string", "format": "date-time"},
+	}),
+	"Workspace": object(nil, map[string]any{
+		"id":             map[string]any{"type": "integer"},
+		"name":           str(""),
+		"default_region": str("region for national phone forms"),
+		"created_at":     map[string]any{"type": "string", "format": "date-time"},
+	}),
+	"WorkspacePatch": object(nil, map[string]any{
+		"name":           str(""),
+		"default_region": str("ISO 3166-1 alpha-2"),
+	}),
+	"Health": object([]string{"status"}, map[string]any{"status": str("ok or unavailable")}),
+	"Problem": map[string]any{"type": "object", "required": []any{"type", "title", "status", "code"},
+		"properties": map[string]any{
+			"type":        str("URI naming the problem"),
+			"title":       str(""),
+			"status":      map[string]any{"type": "integer"},
+			"detail":      str("what went wrong and what to do"),
+			"code":        str("stable machine code, e.g. invalid_phone, not_found, conflict"),
+			"errors":      map[string]any{"type": "array", "items": object([]string{"field", "code", "message"}, map[string]any{"field": str(""), "code": str(""), "message": str("")})},
+			"existing_id": map[string]any{"type": "integer", "description": "the contact a conflict collided with"},
+			"request_id":  str("quote it when reporting a problem"),
+		}},
+}

@@ -1,0 +1,216 @@
+// Package api serves contactd's HTTP API (see ../shared/API.md): routing,
+// authentication, request decoding and problem+json errors. It holds no state
+// of its own, so any number of servers can run against one database.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/metrics"
+)
+
+// Store is what the API needs from storage.
+type Store interface {
+	contactd.ContactService
+	contactd.WorkspaceService
+	contactd.AuditService
+	FindWorkspaceByID(ctx context.Context, id int64) (*contactd.Workspace, error)
+	UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate) (*contactd.Workspace, error)
+	Ping(ctx context.Context) error
+}
+
+// Options tune a server.
+type Options struct {
+	// MaxBodyBytes caps JSON request bodies (default 1 MiB).
+	MaxBodyBytes int64
+}
+
+// Server is the HTTP API.
+type Server struct {
+	store   Store
+	log     *slog.Logger
+	metrics *metrics.Registry
+	opts    Options
+	routes  []route
+	mux     *http.ServeMux
+}
+
+// New builds a server on st.
+func New(st Store, log *slog.Logger, opts Options) *Server {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{store: st, log: log, metrics: metrics.New(), opts: opts, mux: http.NewServeMux()}
+	s.routes = s.routeTable()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
+	}
+	s.registerMethodFallbacks()
+	s.mux.Handle("/", s.instrument("unmatched", http.HandlerFunc(s.notFound)))
+	return s
+}
+
+// Handler is the server's root handler.
+func (s *Server) Handler() http.Handler {
+	return s.withRequestID(s.recoverPanics(s.mux))
+}
+
+// handlerFunc is a route's handler: it writes a success answer itself and
+// returns errors for the server to answer as problem+json.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// wrap adds what every route needs: metrics by route, the key check and role
+// check, and the body limit.
+func (s *Server) wrap(rt route) http.Handler {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.role != "" {
+			actor, err := s.authenticate(r, rt.role)
+			if err != nil {
+				if contactd.ErrorCode(err) == contactd.EUnauthorized {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="contactd"`)
+				}
+				s.writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(contactd.WithActor(r.Context(), actor))
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+		if err := rt.handle(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+	return s.instrument(rt.pattern, h)
+}
+
+// authenticate finds the request's key and checks its role.
+func (s *Server) authenticate(r *http.Request, need contactd.Role) (contactd.Actor, error) {
+	secret := r.Header.Get("X-Api-Key")
+	if secret == "" {
+		if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
+			secret = strings.TrimSpace(auth[7:])
+		}
+	}
+	if secret == "" {
+		return contactd.Actor{}, contactd.Errorf(contactd.EUnauthorized, "an API key is required: send it as X-Api-Key or Authorization: Bearer")
+	}
+	k, err := s.store.Authenticate(r.Context(), secret)
+	if err != nil {
+		return contactd.Actor{}, err
+	}
+	if !k.Role.Allows(need) {
+		return contactd.Actor{}, contactd.Errorf(contactd.EForbidden, "this key has the %s role; %s %s needs %s", k.Role, r.Method, r.URL.Path, need)
+	}
+	return contactd.Actor{WorkspaceID: k.WorkspaceID, KeyID: k.ID, Role: k.Role}, nil
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, contactd.Errorf(contactd.ENotFound, "no route %s %s; see GET /api/v1/openapi.json", r.Method, truncate(r.URL.Path, 100)))
+}
+
+// statusWriter remembers the status for metrics and logs.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// instrument records the request in metrics and the log under route, the
+// pattern (not the path) so that ids do not explode the label space.
+func (s *Server) instrument(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		s.metrics.Observe(r.Method, route, sw.status, d)
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("request_id", requestID(r.Context())),
+			slog.String("method", r.Method), slog.String("route", route),
+			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Duration("duration", d))
+	})
+}
+
+type requestIDKey struct{}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// withRequestID tags each request with an id (the client's X-Request-Id when
+// it is sane) that appears in the answer, every log line and every error.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneRequestID(id) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// recoverPanics turns a panic into a logged 500 instead of a dropped
+// connection; the client gets the request id, the log gets the stack.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/contactd/contactd"
+)
+
+// where builds the WHERE clause of a dynamic query: conditions joined by AND,
+// arguments numbered in the order they are added.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends cond, in which each %d stands for the next argument's number.
+func (w *where) add(cond string, args ...any) {
+	nums := make([]any, len(args))
+	for i := range args {
+		nums[i] = len(w.args) + i + 1
+	}
+	w.conds = append(w.conds, fmt.Sprintf(cond, nums...))
+	w.args = append(w.args, args...)
+}
+
+func (w *where) next() int { return len(w.args) + 1 }
+
+func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
+
+var validStatus = map[string]bool{contactd.StatusActive: true, contactd.StatusDeleted: true, contactd.StatusMerged: true, contactd.StatusErased: true, "all": true}
+
+// FindContacts lists the contacts of the actor's workspace that match f,
+// ordered by id. A search's total stops counting at MaxSearchCount.
+func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*contactd.Contact, contactd.PageInfo, error) {
+	var info contactd.PageInfo
+	actor, err := actorFrom(ctx)
+	if err != nil {
+		return nil, info, err
+	}
+	if f.Page.PerPage <= 0 || f.Page.PerPage > contactd.MaxPerPage || f.Page.Page < 1 {
+		return nil, info, contactd.Errorf(contactd.EInvalidPagination, "page must be at least 1 and per_page between 1 and %d", contactd.MaxPerPage)
+	}
+	w := &where{}
+	w.add("c.workspace_id = $%d", actor.WorkspaceID)
+	status := f.Status
+	if status == "" {
+		status = contactd.StatusActive
+	}
+	if !validStatus[status] {
+		return nil, info, contactd.Errorf(contactd.EInvalid, "status must be active, deleted, merged, erased or all")
+	}
+	if status != "all" {
+		w.add("c.status = $%d", status)
+	}
+	if f.Tag != "" {
+		w.add("c.id IN (SELECT contact_id FROM contact_tags WHERE workspace_id = $%d AND tag = $%d)", actor.WorkspaceID, strings.ToLower(strings.TrimSpace(f.Tag)))
+	}
+	if f.CreatedAfter != nil {
+		w.add("c.created_at >= $%d", timeArg(*f.CreatedAfter))
+	}
+	if f.CreatedBefore != nil {
+		w.add("c.created_at < $%d", timeArg(*f.CreatedBefore))
+	}
+	search := false
+	if strings.TrimSpace(f.Search) != "" {
+		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
+		if err != nil {
+			return nil, info, err
+		}
+		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
+			cond, args := db.dialect.searchPredicate(terms, w.next())
+			w.conds = append(w.conds, cond)
+			w.args = append(w.args, args...)
+			search = true
+		}
+	}
+	if err := db.countContacts(ctx, w, search, &info); err != nil {
+		return nil, info, err
+	}
+	page := *w
+	page.conds = append([]string{}, w.conds...)
+	page.args = append([]any{}, w.args...)
+	offset := 0
+	if f.Page.AfterID > 0 {
+		page.add("c.id > $%d", f.Page.AfterID)
+	} else {
+		offset = f.Page.Offset()
+	}
+	q := fmt.Sprintf(`SELECT %s FROM contacts c WHERE %s ORDER BY c.id LIMIT %d OFFSET %d`,
+		contactColumns, page.sql(), f.Page.PerPage+1, offset)
+	rows, err := db.read.QueryContext(ctx, q, page.args...)
+	if err != nil {
+		return nil, info, fmt.Errorf("find contacts: %w", err)
+	}
+	defer rows.Close()
+	out := make([]*contactd.Contact, 0, f.Page.PerPage)
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, info, fmt.Errorf("find contacts: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, info, fmt.Errorf("find contacts: %w", err)
+	}
+	if len(out) > f.Page.PerPage {
+		out = out[:f.Page.PerPage]
+		info.NextAfterID = out[len(out)-1].ID
+	}
+	return out, info, nil
+}
+
+// countContacts counts the matches of w. A search counts at most
+// MaxSearchCount+1 rows: a short query can match most of a million contacts,
+// and an exact figure there is worth less than a fast answer.
+func (db *DB) countContacts(ctx context.Context, w *where, search bool, info *contactd.PageInfo) error {
+	q := `SELECT count(*) FROM contacts c WHERE ` + w.sql()
+	if search {
+		q = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE %s LIMIT %d) t`, w.sql(), contactd.MaxSearchCount+1)
+	}
+	if err := db.read.QueryRowContext(ctx, q, w.args...).Scan(&info.Total); err != nil {
+		return fmt.Errorf("count contacts: %w", err)
+	}
+	if search && info.Total > contactd.MaxSearchCount {
+		info.Total, info.TotalCapped = contactd.MaxSearchCount, true
+	}
+	return nil
+}

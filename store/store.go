@@ -1,0 +1,119 @@
+// Package store keeps contactd's data in SQLite (embedded, the default) or
+// PostgreSQL (production), behind one set of SQL statements. The few places
+// where the engines differ sit in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for database/sql
+	_ "modernc.org/sqlite"             // registers "sqlite", pure Go
+)
+
+// DB is an open store. It is safe for concurrent use and holds no state
+// beyond its connection pools, so any number of servers can share a database.
+type DB struct {
+	dialect dialect
+	// write takes every transaction that changes data. On SQLite it is one
+	// connection: SQLite has one writer at a time, and queueing writers in Go
+	// instead of in busy-retry loops keeps "database is locked" away.
+	write *sql.DB
+	// read serves queries. On SQLite it is a pool of WAL readers that never
+	// wait for the writer; on PostgreSQL it is the same pool as write.
+	read *sql.DB
+	now  func() time.Time
+}
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// IsPostgresDSN reports whether dsn selects PostgreSQL.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn (a postgres:// URL, or else a SQLite file path) and
+// brings the schema up to date.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	var err error
+	if IsPostgresDSN(dsn) {
+		db.dialect = postgresDialect{}
+		db.write, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		db.write.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+		db.write.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+		db.write.SetConnMaxIdleTime(5 * time.Minute)
+		db.read = db.write
+	} else {
+		db.dialect = sqliteDialect{}
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		// _txlock=immediate takes the write lock at BEGIN, so a transaction
+		// never fails half-way when it upgrades from reading to writing.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+		db.write, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetMaxIdleConns(1)
+		db.write.SetConnMaxIdleTime(0)
+		db.write.SetConnMaxLifetime(0)
+		db.read, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		db.read.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
+		db.read.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.dialect.name(), err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Engine names the database engine: SQLite or Postgres.
+func (db *DB) Engine() string { return db.dialect.name() }
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	var err error
+	if db.read != nil && db.read != db.write {
+		err = db.read.Close()
+	}
+	if db.write != nil {
+		err = errors.Join(err, db.write.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers; /healthz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.write.PingContext(ctx)
+}
+
+// SetNow fixes the clock, for tests.
+func (db *DB) SetNow(now func() time.Time) { db.now = now }
