@@ -123,3 +123,10 @@ type ContactService interface {
 	// it is merged or erased.
 	RestoreContact(ctx context.Context, id int64) (*Contact, error)
 }
+
+// BatchResult is the outcome of one input of a bulk create: the new id, or
+// the error that kept that one input out (the others still go in).
+type BatchResult struct {
+	ID  int64
+	Err error
+}

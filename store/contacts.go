@@ -87,7 +87,7 @@ func (db *DB) CreateContact(ctx context.Context, in contactd.ContactInput) (*con
 	if err != nil {
 		return nil, err
 	}
-	c, err := buildContact(in, ws.DefaultRegion)
+	c, nationals, err := buildContact(in, ws.DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (db *DB) CreateContact(ctx context.Context, in contactd.ContactInput) (*con
 			c.WorkspaceID, c.PhoneE164, c.FirstName, c.LastName, c.Email, c.Company, c.City,
 			c.Country, c.Timezone, jsonArg(c.Tags), jsonArg(c.CustomFields), jsonArg(c.AltPhones), jsonArg(c.AltEmails),
 			c.PhoneCountry, c.PhoneType, jsonArg(c.PhoneTimezones), c.Status, c.Version,
-			timeArg(c.CreatedAt), timeArg(c.UpdatedAt), searchDoc(c)).Scan(&c.ID)
+			timeArg(c.CreatedAt), timeArg(c.UpdatedAt), searchDoc(c, nationals)).Scan(&c.ID)
 		if db.dialect.isUniqueViolation(err) {
 			return errPhoneRace
 		}
@@ -285,7 +285,7 @@ func (db *DB) UpdateContact(ctx context.Context, id int64, upd contactd.ContactU
 			next.PhoneE164, next.FirstName, next.LastName, next.Email, next.Company,
 			next.City, next.Country, next.Timezone, jsonArg(next.Tags), jsonArg(next.CustomFields), jsonArg(next.AltPhones),
 			jsonArg(next.AltEmails), next.PhoneCountry, next.PhoneType, jsonArg(next.PhoneTimezones),
-			next.Version, timeArg(next.UpdatedAt), searchDoc(next), actor.WorkspaceID, id)
+			next.Version, timeArg(next.UpdatedAt), searchDoc(next, nil), actor.WorkspaceID, id)
 		if db.dialect.isUniqueViolation(err) {
 			return errPhoneRace
 		}

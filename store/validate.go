@@ -210,7 +210,8 @@ func truncate(s string, n int) string {
 // searchDoc builds the text that search matches: folded names, company and
 // emails, and each phone as E.164 digits and as dialled nationally, so that
 // "+91 99000 00001", "09900000001" and "99000" all find the same person.
-func searchDoc(c *contactd.Contact) string {
+// nationals may hold the national forms already known; others are parsed.
+func searchDoc(c *contactd.Contact, nationals map[string]string) string {
 	var b strings.Builder
 	add := func(s string) {
 		if s == "" {
@@ -232,8 +233,14 @@ func searchDoc(c *contactd.Contact) string {
 			continue
 		}
 		add(p[1:])
-		if n, err := phone.Normalize(p, ""); err == nil && n.National != p[1:] {
-			add(n.National)
+		national, ok := nationals[p]
+		if !ok {
+			if n, err := phone.Normalize(p, ""); err == nil {
+				national = n.National
+			}
+		}
+		if national != "" && national != p[1:] {
+			add(national)
 		}
 	}
 	return b.String()

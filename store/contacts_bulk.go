@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/contactd/contactd"
+)
+
+// bulkChunk is how many rows one multi-row INSERT carries: 21 columns x 200
+// rows stays far below both engines' parameter limits.
+const bulkChunk = 200
+
+// CreateContacts validates and inserts many new contacts in one transaction.
+// Each input gets a result: its new id, or the error that kept it out
+// (validation, or EConflict with ExistingID when its phone is live already or
+// earlier in the same batch). The error return is for failures of the whole
+// batch, after which nothing was written.
+func (db *DB) CreateContacts(ctx context.Context, inputs []contactd.ContactInput) ([]contactd.BatchResult, error) {
+	actor, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]contactd.BatchResult, len(inputs))
+	built := make([]*contactd.Contact, len(inputs))
+	docs := make([]string, len(inputs))
+	buildParallel(len(inputs), func(i int) {
+		c, nationals, err := buildContact(inputs[i], ws.DefaultRegion)
+		if err != nil {
+			results[i].Err = err
+			return
+		}
+		built[i], docs[i] = c, searchDoc(c, nationals)
+	})
+	err = db.inTx(ctx, func(tx *Tx) error {
+		// Phones already live, or repeated within the batch, conflict.
+		var phones []string
+		for _, c := range built {
+			if c != nil {
+				phones = append(phones, c.PhoneE164)
+			}
+		}
+		owners, err := tx.liveOwners(ctx, phones)
+		if err != nil {
+			return err
+		}
+		firstInBatch := map[string]int{}
+		var rows []int
+		for i, c := range built {
+			if c == nil {
+				continue
+			}
+			if owner, ok := owners[c.PhoneE164]; ok {
+				results[i].Err = phoneConflict(c.PhoneE164, owner)
+				continue
+			}
+			if _, dup := firstInBatch[c.PhoneE164]; dup {
+				continue // resolved once the first one has its id
+			}
+			firstInBatch[c.PhoneE164] = i
+			rows = append(rows, i)
+		}
+		for start := 0; start < len(rows); start += bulkChunk {
+			chunk := rows[start:min(start+bulkChunk, len(rows))]
+			if err := tx.insertContactChunk(ctx, chunk, built, docs, results); err != nil {
+				return err
+			}
+		}
+		for i, c := range built {
+			if c == nil || results[i].Err != nil || results[i].ID != 0 {
+				continue
+			}
+			first := firstInBatch[c.PhoneE164]
+			results[i].Err = phoneConflict(c.PhoneE164, results[first].ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// buildParallel runs fn for 0..n-1 on every core: phone parsing is the cost
+// of a bulk create, and it needs no database.
+func buildParallel(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < 64 || workers == 1 {
+		for i := 0; i < n; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*per, min((w+1)*per, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// liveOwners maps each of phones that an active contact holds to that contact.
+func (tx *Tx) liveOwners(ctx context.Context, phones []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for start := 0; start < len(phones); start += 500 {
+		chunk := phones[start:min(start+500, len(phones))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, tx.actor.WorkspaceID)
+		marks := make([]string, len(chunk))
+		for i, p := range chunk {
+			args = append(args, p)
+			marks[i] = fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT phone_e164, id FROM contacts
+			WHERE workspace_id = $1 AND status = 'active' AND phone_e164 IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find live phones: %w", err)
+		}
+		for rows.Next() {
+			var p string
+			var id int64
+			if err := rows.Scan(&p, &id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insertContactChunk inserts the contacts at idx with one statement each for
+// contacts, tags and audit events. RETURNING order is not promised by SQLite,
+// so ids are matched back by phone, which is unique within the chunk.
+func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contactd.Contact, docs []string, results []contactd.BatchResult) error {
+	const cols = 21
+	args := make([]any, 0, len(idx)*cols)
+	values := make([]string, 0, len(idx))
+	byPhone := make(map[string]int, len(idx))
+	for _, i := range idx {
+		c := built[i]
+		c.WorkspaceID, c.Status, c.Version, c.CreatedAt, c.UpdatedAt = tx.actor.WorkspaceID, contactd.StatusActive, 1, tx.now, tx.now
+		values = append(values, placeholders(len(args)+1, cols))
+		args = append(args, c.WorkspaceID, c.PhoneE164, c.FirstName, c.LastName, c.Email, c.Company, c.City,
+			c.Country, c.Timezone, jsonArg(c.Tags), jsonArg(c.CustomFields), jsonArg(c.AltPhones), jsonArg(c.AltEmails),
+			c.PhoneCountry, c.PhoneType, jsonArg(c.PhoneTimezones), c.Status, c.Version,
+			timeArg(c.CreatedAt), timeArg(c.UpdatedAt), docs[i])
+		byPhone[c.PhoneE164] = i
+	}
+	rows, err := tx.QueryContext(ctx, `
+		INSERT INTO contacts (workspace_id, phone_e164, first_name, last_name, email, company, city,
+			country, timezone, tags, custom_fields, alt_phones, alt_emails, phone_country, phone_type,
+			phone_timezones, status, version, created_at, updated_at, search_doc)
+		VALUES `+strings.Join(values, ", ")+`
+		RETURNING id, phone_e164`, args...)
+	if err != nil {
+		return fmt.Errorf("insert contacts: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			rows.Close()
+			return err
+		}
+		i := byPhone[p]
+		results[i].ID, built[i].ID = id, id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert contacts: %w", err)
+	}
+	var tagArgs, auditArgs []any
+	var tagValues, auditValues []string
+	for _, i := range idx {
+		c := built[i]
+		for _, t := range c.Tags {
+			tagValues = append(tagValues, placeholders(len(tagArgs)+1, 3))
+			tagArgs = append(tagArgs, c.WorkspaceID, strings.ToLower(t), c.ID)
+		}
+		auditValues = append(auditValues, placeholders(len(auditArgs)+1, 6))
+		var key any
+		if tx.actor.KeyID > 0 {
+			key = tx.actor.KeyID
+		}
+		auditArgs = append(auditArgs, c.WorkspaceID, contactd.ActionContactCreated, key, c.ID,
+			jsonArg(map[string]any{"fields": setFields(c), "bulk": true}), timeArg(tx.now))
+	}
+	if len(tagValues) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_tags (workspace_id, tag, contact_id) VALUES `+strings.Join(tagValues, ", "), tagArgs...); err != nil {
+			return fmt.Errorf("insert tags: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO audit_events (workspace_id, action, actor_key_id, contact_id, details, at)
+		VALUES `+strings.Join(auditValues, ", "), auditArgs...); err != nil {
+		return fmt.Errorf("insert audit events: %w", err)
+	}
+	return nil
+}
+
+// placeholders returns "($from, ..., $from+n-1)".
+func placeholders(from, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
