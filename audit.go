@@ -14,6 +14,9 @@ const (
 	ActionAPIKeyCreated    = "api_key.created"
 	ActionAPIKeyRevoked    = "api_key.revoked"
 	ActionWorkspaceUpdated = "workspace.updated"
+	ActionImportCreated    = "import.created"
+	ActionImportCancelled  = "import.cancelled"
+	ActionImportFinished   = "import.finished"
 )
 
 // AuditEvent records one change: who (key id), what, to which contact, when.

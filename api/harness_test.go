@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -143,4 +144,21 @@ func (e *env) createContact(body map[string]any) map[string]any {
 		e.t.Fatalf("create contact: %d %s", r.status, r.body)
 	}
 	return r.json(e.t)
+}
+
+// upload posts a multipart import with fields and one file (none when
+// filename is "").
+func (e *env) upload(key string, fields map[string]string, filename, content string) response {
+	e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if filename != "" {
+		fw, _ := mw.CreateFormFile("file", filename)
+		io.WriteString(fw, content)
+	}
+	mw.Close()
+	return e.do("POST", "/api/v1/contacts/import", key, buf.Bytes(), "Content-Type", mw.FormDataContentType())
 }

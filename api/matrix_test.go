@@ -35,13 +35,17 @@ func validBody(r api.RouteInfo) map[string]any {
 
 // fixture is acme's data the matrices aim at.
 type fixture struct {
-	contactID, keyID int64
+	contactID, keyID, importID int64
 }
 
 func newFixture(t *testing.T, e *env) fixture {
 	c := e.createContact(map[string]any{"phone_e164": "+919900000001", "first_name": "Rahul", "email": "rahul@example.com"})
 	k := e.do("POST", "/api/v1/api_keys", e.admin, map[string]any{"role": "read", "name": "victim"}).json(t)
-	return fixture{contactID: int64(c["id"].(float64)), keyID: int64(k["id"].(float64))}
+	imp := e.upload(e.write, map[string]string{"mode": "create_only"}, "contacts.csv", "Phone,Name\n+919900000001,Rahul\n")
+	if imp.status != 202 {
+		t.Fatalf("upload: %d %s", imp.status, imp.body)
+	}
+	return fixture{contactID: int64(c["id"].(float64)), keyID: int64(k["id"].(float64)), importID: int64(imp.json(t)["id"].(float64))}
 }
 
 // path fills {id} with the id of the thing the route is about.
@@ -52,6 +56,8 @@ func (f fixture) path(t *testing.T, pattern string) string {
 	switch {
 	case strings.HasPrefix(pattern, "/api/v1/contacts/"):
 		return strings.Replace(pattern, "{id}", fmt.Sprint(f.contactID), 1)
+	case strings.HasPrefix(pattern, "/api/v1/contact-imports/"):
+		return strings.Replace(pattern, "{id}", fmt.Sprint(f.importID), 1)
 	case strings.HasPrefix(pattern, "/api/v1/api_keys/"):
 		return strings.Replace(pattern, "{id}", fmt.Sprint(f.keyID), 1)
 	}

@@ -68,8 +68,12 @@ func operationDoc(rt route) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.op.body != "" {
+		media := "application/json"
+		if rt.upload {
+			media = "multipart/form-data"
+		}
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
-			"application/json": map[string]any{"schema": ref(rt.op.body)}}}
+			media: map[string]any{"schema": ref(rt.op.body)}}}
 	}
 	responses := map[string]any{}
 	ok := map[string]any{"description": http.StatusText(rt.op.status)}
@@ -80,6 +84,10 @@ func operationDoc(rt route) map[string]any {
 		ok["content"] = map[string]any{rt.op.raw: map[string]any{}}
 	}
 	responses[strconv.Itoa(rt.op.status)] = ok
+	if rt.upload {
+		responses["200"] = map[string]any{"description": "the dry run's preview (dry_run=true)",
+			"content": map[string]any{"application/json": map[string]any{"schema": ref("ImportPreview")}}}
+	}
 	for _, st := range errorStatuses(rt) {
 		responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st),
 			"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
@@ -102,7 +110,7 @@ func errorStatuses(rt route) []int {
 	if strings.Contains(rt.pattern, "{") {
 		out = append(out, 404)
 	}
-	if strings.HasPrefix(rt.pattern, "/api/v1/contacts") && rt.method != "GET" {
+	if (strings.HasPrefix(rt.pattern, "/api/v1/contacts") || strings.HasSuffix(rt.pattern, "/cancel")) && rt.method != "GET" {
 		out = append(out, 409)
 	}
 	if rt.method == "PATCH" && strings.HasPrefix(rt.pattern, "/api/v1/contacts/") || rt.method == "DELETE" && rt.pattern == "/api/v1/contacts/{id}" {

@@ -28,7 +28,26 @@ var statusOf = map[string]int{
 	contactd.EPreconditionFailed:   http.StatusPreconditionFailed,
 	contactd.EPreconditionRequired: http.StatusPreconditionRequired,
 	contactd.EInternal:             http.StatusInternalServerError,
+	EFileMissing:                   http.StatusBadRequest,
+	EFileCount:                     http.StatusBadRequest,
+	"empty_file":                   http.StatusUnprocessableEntity,
+	"binary_file":                  http.StatusUnprocessableEntity,
+	"malformed_csv":                http.StatusUnprocessableEntity,
+	"xlsx_invalid":                 http.StatusUnprocessableEntity,
+	"cell_too_large":               http.StatusUnprocessableEntity,
+	"too_many_columns":             http.StatusUnprocessableEntity,
+	"invalid_mapping":              http.StatusUnprocessableEntity,
+	"unknown_header":               http.StatusUnprocessableEntity,
+	"no_phone_column":              http.StatusUnprocessableEntity,
 }
+
+// Codes of the upload endpoints. The file readers' own codes (empty_file,
+// binary_file, ...) and the mapping's (invalid_mapping, unknown_header, ...)
+// pass through as they are.
+const (
+	EFileMissing = "file_missing"
+	EFileCount   = "too_many_files"
+)
 
 // Problem is an RFC 9457 problem document with contactd's extensions.
 type Problem struct {

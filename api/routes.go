@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"sort"
-	"strings"
 
 	"github.com/contactd/contactd"
 )
@@ -17,6 +16,7 @@ type route struct {
 	role    contactd.Role // "" for the public operational endpoints
 	handle  handlerFunc
 	op      operation
+	upload  bool // takes a file: the body limit is the upload limit
 }
 
 // operation describes a route for OpenAPI.
@@ -50,43 +50,52 @@ func (s *Server) routeTable() []route {
 		{"created_before", "string", "RFC 3339 time or date: created before"},
 	}, pagingParams...)
 	return []route{
-		{"GET", "/healthz", "", s.healthz, operation{id: "healthz", summary: "Liveness and database check", tag: "operations", status: 200, result: "Health"}},
-		{"GET", "/metrics", "", s.serveMetrics, operation{id: "metrics", summary: "Prometheus metrics", tag: "operations", status: 200, raw: "text/plain"}},
-		{"GET", "/api/v1/openapi.json", contactd.RoleRead, s.openAPI, operation{id: "openapi", summary: "This document", tag: "operations", status: 200, raw: "application/json"}},
+		{"GET", "/healthz", "", s.healthz, operation{id: "healthz", summary: "Liveness and database check", tag: "operations", status: 200, result: "Health"}, false},
+		{"GET", "/metrics", "", s.serveMetrics, operation{id: "metrics", summary: "Prometheus metrics", tag: "operations", status: 200, raw: "text/plain"}, false},
+		{"GET", "/api/v1/openapi.json", contactd.RoleRead, s.openAPI, operation{id: "openapi", summary: "This document", tag: "operations", status: 200, raw: "application/json"}, false},
 
-		{"GET", "/api/v1/contacts", contactd.RoleRead, s.listContacts, operation{id: "listContacts", summary: "List and search contacts", tag: "contacts", query: contactQuery, status: 200, result: "ContactList"}},
-		{"POST", "/api/v1/contacts", contactd.RoleWrite, s.createContact, operation{id: "createContact", summary: "Create a contact", tag: "contacts", query: []param{{"default_region", "string", "region for national phone forms"}}, body: "ContactCreate", status: 201, result: "Contact"}},
-		{"GET", "/api/v1/contacts/{id}", contactd.RoleRead, s.getContact, operation{id: "getContact", summary: "Get a contact (any status)", tag: "contacts", status: 200, result: "Contact"}},
-		{"PATCH", "/api/v1/contacts/{id}", contactd.RoleWrite, s.patchContact, operation{id: "updateContact", summary: "Update given fields; If-Match or version makes it conditional", tag: "contacts", body: "ContactPatch", status: 200, result: "Contact"}},
-		{"DELETE", "/api/v1/contacts/{id}", contactd.RoleWrite, s.deleteContact, operation{id: "deleteContact", summary: "Logical delete (restorable)", tag: "contacts", status: 200, result: "Contact"}},
-		{"POST", "/api/v1/contacts/{id}/restore", contactd.RoleWrite, s.restoreContact, operation{id: "restoreContact", summary: "Undo a logical delete", tag: "contacts", status: 200, result: "Contact"}},
+		{"GET", "/api/v1/contacts", contactd.RoleRead, s.listContacts, operation{id: "listContacts", summary: "List and search contacts", tag: "contacts", query: contactQuery, status: 200, result: "ContactList"}, false},
+		{"POST", "/api/v1/contacts", contactd.RoleWrite, s.createContact, operation{id: "createContact", summary: "Create a contact", tag: "contacts", query: []param{{"default_region", "string", "region for national phone forms"}}, body: "ContactCreate", status: 201, result: "Contact"}, false},
+		{"GET", "/api/v1/contacts/{id}", contactd.RoleRead, s.getContact, operation{id: "getContact", summary: "Get a contact (any status)", tag: "contacts", status: 200, result: "Contact"}, false},
+		{"PATCH", "/api/v1/contacts/{id}", contactd.RoleWrite, s.patchContact, operation{id: "updateContact", summary: "Update given fields; If-Match or version makes it conditional", tag: "contacts", body: "ContactPatch", status: 200, result: "Contact"}, false},
+		{"DELETE", "/api/v1/contacts/{id}", contactd.RoleWrite, s.deleteContact, operation{id: "deleteContact", summary: "Logical delete (restorable)", tag: "contacts", status: 200, result: "Contact"}, false},
+		{"POST", "/api/v1/contacts/{id}/restore", contactd.RoleWrite, s.restoreContact, operation{id: "restoreContact", summary: "Undo a logical delete", tag: "contacts", status: 200, result: "Contact"}, false},
 
-		{"GET", "/api/v1/audit_events", contactd.RoleRead, s.listAuditEvents, operation{id: "listAuditEvents", summary: "Who changed what, when", tag: "audit", query: append([]param{{"contact_id", "integer", "only events about this contact"}, {"action", "string", "only this action, e.g. contact.updated"}}, pagingParams...), status: 200, result: "AuditEventList"}},
+		{method: "POST", pattern: "/api/v1/contacts/import", role: contactd.RoleWrite, handle: s.createImport, upload: true, op: operation{id: "importContacts", summary: "Upload a CSV, TSV or XLSX file of contacts; dry_run=true previews it", tag: "imports", body: "ImportForm", status: 202, result: "ContactImport"}},
+		{"GET", "/api/v1/contact-imports", contactd.RoleRead, s.listImports, operation{id: "listImports", summary: "Import jobs, newest first", tag: "imports", query: pagingParams, status: 200, result: "ContactImportList"}, false},
+		{"GET", "/api/v1/contact-imports/{id}", contactd.RoleRead, s.getImport, operation{id: "getImport", summary: "An import job and its counts", tag: "imports", status: 200, result: "ContactImport"}, false},
+		{"GET", "/api/v1/contact-imports/{id}/error_report", contactd.RoleRead, s.importErrorReport, operation{id: "importErrorReport", summary: "CSV of the failed rows with row_number, error_field, error_code, error_message", tag: "imports", status: 200, raw: "text/csv"}, false},
+		{"POST", "/api/v1/contact-imports/{id}/cancel", contactd.RoleWrite, s.cancelImport, operation{id: "cancelImport", summary: "Stop an import between batches; committed rows stay", tag: "imports", status: 202, result: "ContactImport"}, false},
 
-		{"GET", "/api/v1/api_keys", contactd.RoleAdmin, s.listAPIKeys, operation{id: "listAPIKeys", summary: "List the workspace's API keys (never their secrets)", tag: "admin", status: 200, result: "APIKeyList"}},
-		{"POST", "/api/v1/api_keys", contactd.RoleAdmin, s.createAPIKey, operation{id: "createAPIKey", summary: "Create an API key; the key is shown once", tag: "admin", body: "APIKeyCreate", status: 201, result: "APIKey"}},
-		{"DELETE", "/api/v1/api_keys/{id}", contactd.RoleAdmin, s.revokeAPIKey, operation{id: "revokeAPIKey", summary: "Revoke an API key", tag: "admin", status: 200, result: "APIKey"}},
-		{"GET", "/api/v1/workspace", contactd.RoleAdmin, s.getWorkspace, operation{id: "getWorkspace", summary: "Workspace settings", tag: "admin", status: 200, result: "Workspace"}},
-		{"PATCH", "/api/v1/workspace", contactd.RoleAdmin, s.patchWorkspace, operation{id: "updateWorkspace", summary: "Change workspace settings", tag: "admin", body: "WorkspacePatch", status: 200, result: "Workspace"}},
+		{"GET", "/api/v1/audit_events", contactd.RoleRead, s.listAuditEvents, operation{id: "listAuditEvents", summary: "Who changed what, when", tag: "audit", query: append([]param{{"contact_id", "integer", "only events about this contact"}, {"action", "string", "only this action, e.g. contact.updated"}}, pagingParams...), status: 200, result: "AuditEventList"}, false},
+
+		{"GET", "/api/v1/api_keys", contactd.RoleAdmin, s.listAPIKeys, operation{id: "listAPIKeys", summary: "List the workspace's API keys (never their secrets)", tag: "admin", status: 200, result: "APIKeyList"}, false},
+		{"POST", "/api/v1/api_keys", contactd.RoleAdmin, s.createAPIKey, operation{id: "createAPIKey", summary: "Create an API key; the key is shown once", tag: "admin", body: "APIKeyCreate", status: 201, result: "APIKey"}, false},
+		{"DELETE", "/api/v1/api_keys/{id}", contactd.RoleAdmin, s.revokeAPIKey, operation{id: "revokeAPIKey", summary: "Revoke an API key", tag: "admin", status: 200, result: "APIKey"}, false},
+		{"GET", "/api/v1/workspace", contactd.RoleAdmin, s.getWorkspace, operation{id: "getWorkspace", summary: "Workspace settings", tag: "admin", status: 200, result: "Workspace"}, false},
+		{"PATCH", "/api/v1/workspace", contactd.RoleAdmin, s.patchWorkspace, operation{id: "updateWorkspace", summary: "Change workspace settings", tag: "admin", body: "WorkspacePatch", status: 200, result: "Workspace"}, false},
 	}
 }
 
-// registerMethodFallbacks answers a known path called with a method it does
-// not take as a 405 problem with an Allow header, instead of the mux's plain
-// text.
-func (s *Server) registerMethodFallbacks() {
-	allow := map[string][]string{}
+// allowedMethods lists the methods the mux would route for r's path, so
+// that a known path called with the wrong method answers 405 with Allow
+// rather than 404.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var out []string
+	seen := map[string]bool{}
 	for _, rt := range s.routes {
-		allow[rt.pattern] = append(allow[rt.pattern], rt.method)
+		if seen[rt.method] {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = rt.method
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			seen[rt.method] = true
+			out = append(out, rt.method)
+		}
 	}
-	for pattern, methods := range allow {
-		sort.Strings(methods)
-		list := strings.Join(methods, ", ")
-		s.mux.Handle(pattern, s.instrument(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Allow", list)
-			s.writeError(w, r, contactd.Errorf(contactd.EMethodNotAllowed, "%s does not take %s; it takes %s", pattern, r.Method, list))
-		})))
-	}
+	sort.Strings(out)
+	return out
 }
 
 // RouteInfo describes a route for tests and tools that walk every endpoint
@@ -95,14 +104,15 @@ type RouteInfo struct {
 	Method  string
 	Pattern string
 	Role    contactd.Role
-	HasBody bool
+	HasBody bool // takes a JSON body
+	Upload  bool // takes a multipart file
 }
 
 // Routes lists every route the server answers.
 func (s *Server) Routes() []RouteInfo {
 	out := make([]RouteInfo, len(s.routes))
 	for i, rt := range s.routes {
-		out[i] = RouteInfo{Method: rt.method, Pattern: rt.pattern, Role: rt.role, HasBody: rt.op.body != ""}
+		out[i] = RouteInfo{Method: rt.method, Pattern: rt.pattern, Role: rt.role, HasBody: rt.op.body != "" && !rt.upload, Upload: rt.upload}
 	}
 	return out
 }

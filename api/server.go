@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -15,7 +16,10 @@ import (
 	"time"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/importer"
 	"github.com/contactd/contactd/metrics"
+	"github.com/contactd/contactd/phone"
+	"github.com/contactd/contactd/store"
 )
 
 // Store is what the API needs from storage.
@@ -24,6 +28,12 @@ type Store interface {
 	contactd.WorkspaceService
 	contactd.AuditService
 	FindWorkspaceByID(ctx context.Context, id int64) (*contactd.Workspace, error)
+	StoreFile(ctx context.Context, name string, r io.Reader, limit int64) (*store.StoredFile, error)
+	CreateImport(ctx context.Context, fileID int64, filename string, opts contactd.ImportOptions) (*contactd.ContactImport, error)
+	FindImportByID(ctx context.Context, id int64) (*contactd.ContactImport, error)
+	FindImports(ctx context.Context, p contactd.Page) ([]*contactd.ContactImport, contactd.PageInfo, error)
+	CancelImport(ctx context.Context, id int64) (*contactd.ContactImport, error)
+	ImportErrors(ctx context.Context, id int64, fn func(contactd.ImportError) error) error
 	UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate) (*contactd.Workspace, error)
 	Ping(ctx context.Context) error
 }
@@ -32,6 +42,14 @@ type Store interface {
 type Options struct {
 	// MaxBodyBytes caps JSON request bodies (default 1 MiB).
 	MaxBodyBytes int64
+	// MaxUploadBytes caps an import file (default 512 MiB).
+	MaxUploadBytes int64
+	// TempDir holds uploads while they are checked ("" = the system's).
+	TempDir string
+	// Import tunes how files are read.
+	Import importer.Options
+	// OnEnqueue is called after a job is queued, to wake a local runner.
+	OnEnqueue func()
 }
 
 // Server is the HTTP API.
@@ -49,12 +67,14 @@ func New(st Store, log *slog.Logger, opts Options) *Server {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.MaxUploadBytes <= 0 {
+		opts.MaxUploadBytes = 512 << 20
+	}
 	s := &Server{store: st, log: log, metrics: metrics.New(), opts: opts, mux: http.NewServeMux()}
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
 	}
-	s.registerMethodFallbacks()
 	s.mux.Handle("/", s.instrument("unmatched", http.HandlerFunc(s.notFound)))
 	return s
 }
@@ -83,7 +103,11 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			r = r.WithContext(contactd.WithActor(r.Context(), actor))
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+		limit := s.opts.MaxBodyBytes
+		if rt.upload {
+			limit = s.opts.MaxUploadBytes + 1<<20 // the file plus the form's other fields
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := rt.handle(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
@@ -113,6 +137,12 @@ func (s *Server) authenticate(r *http.Request, need contactd.Role) (contactd.Act
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		list := strings.Join(allow, ", ")
+		w.Header().Set("Allow", list)
+		s.writeError(w, r, contactd.Errorf(contactd.EMethodNotAllowed, "%s does not take %s; it takes %s", truncate(r.URL.Path, 100), r.Method, list))
+		return
+	}
 	s.writeError(w, r, contactd.Errorf(contactd.ENotFound, "no route %s %s; see GET /api/v1/openapi.json", r.Method, truncate(r.URL.Path, 100)))
 }
 
@@ -214,3 +244,5 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+func validRegion(s string) (string, bool) { return phone.ValidRegion(s) }

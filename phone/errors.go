@@ -7,8 +7,8 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// Error codes. They are strings, not exported constants, because callers
-// store and report them (import row errors, API responses).
+// Error codes. Callers match Error.Code against these literal strings and
+// store them with rejected import rows, so they must never change.
 const (
 	codeEmpty              = "empty"
 	codeTooShort           = "too_short"
@@ -32,7 +32,7 @@ func (e *Error) Error() string { return "phone: " + e.Code + ": " + e.Message }
 
 func newError(code, msg string) *Error { return &Error{Code: code, Message: msg} }
 
-// parseError translates an error from phonenumbers.Parse. hasPlus says
+// parseError translates an error from phonenumbers.ParseToNumber. hasPlus says
 // whether the input (after 00 became +) was written in international form,
 // region is the caller's region as given and known whether the library
 // knows it: together they tell "+999" (a bad country code) from a national

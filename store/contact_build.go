@@ -203,3 +203,10 @@ func setFields(c *contactd.Contact) []string {
 	sort.Strings(f)
 	return f
 }
+
+// NormalizeContact validates and normalizes in as CreateContact would,
+// without writing anything: the dry run of an import uses it.
+func NormalizeContact(in contactd.ContactInput, wsRegion string) (*contactd.Contact, error) {
+	c, _, err := buildContact(in, wsRegion)
+	return c, err
+}

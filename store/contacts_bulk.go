@@ -69,7 +69,7 @@ func (db *DB) CreateContacts(ctx context.Context, inputs []contactd.ContactInput
 		}
 		for start := 0; start < len(rows); start += bulkChunk {
 			chunk := rows[start:min(start+bulkChunk, len(rows))]
-			if err := tx.insertContactChunk(ctx, chunk, built, docs, results); err != nil {
+			if err := tx.insertContactChunk(ctx, chunk, built, docs, results, nil); err != nil {
 				return err
 			}
 		}
@@ -151,7 +151,9 @@ func (tx *Tx) liveOwners(ctx context.Context, phones []string) (map[string]int64
 // insertContactChunk inserts the contacts at idx with one statement each for
 // contacts, tags and audit events. RETURNING order is not promised by SQLite,
 // so ids are matched back by phone, which is unique within the chunk.
-func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contactd.Contact, docs []string, results []contactd.BatchResult) error {
+// provenance, when set, adds to each contact's audit event where it came
+// from (an import and its row).
+func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contactd.Contact, docs []string, results []contactd.BatchResult, provenance func(i int) map[string]any) error {
 	const cols = 21
 	args := make([]any, 0, len(idx)*cols)
 	values := make([]string, 0, len(idx))
@@ -202,8 +204,13 @@ func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contac
 		if tx.actor.KeyID > 0 {
 			key = tx.actor.KeyID
 		}
-		auditArgs = append(auditArgs, c.WorkspaceID, contactd.ActionContactCreated, key, c.ID,
-			jsonArg(map[string]any{"fields": setFields(c), "bulk": true}), timeArg(tx.now))
+		details := map[string]any{"fields": setFields(c), "bulk": true}
+		if provenance != nil {
+			for k, v := range provenance(i) {
+				details[k] = v
+			}
+		}
+		auditArgs = append(auditArgs, c.WorkspaceID, contactd.ActionContactCreated, key, c.ID, jsonArg(details), timeArg(tx.now))
 	}
 	if len(tagValues) > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_tags (workspace_id, tag, contact_id) VALUES `+strings.Join(tagValues, ", "), tagArgs...); err != nil {

@@ -22,6 +22,8 @@ type dialect interface {
 	// forUpdate is the row-lock suffix of a SELECT inside a write transaction.
 	// SQLite needs none: its one writer already excludes every other.
 	forUpdate() string
+	// skipLocked makes concurrent queue pollers pass over each other's rows.
+	skipLocked() string
 	// searchPredicate returns the SQL condition that contact c (alias c)
 	// matches one of terms, with arguments numbered from argN.
 	searchPredicate(terms []string, argN int) (string, []any)
@@ -42,6 +44,8 @@ func (sqliteDialect) isRetryable(err error) bool {
 }
 
 func (sqliteDialect) forUpdate() string { return "" }
+
+func (sqliteDialect) skipLocked() string { return "" }
 
 // SQLite searches the FTS5 trigram index, which finds any substring of three
 // or more characters. Shorter terms have no trigram; they scan search_doc,
@@ -84,6 +88,8 @@ func (postgresDialect) isRetryable(err error) bool {
 }
 
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
+
+func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 // PostgreSQL answers LIKE '%term%' from the pg_trgm GIN index on search_doc.
 func (postgresDialect) searchPredicate(terms []string, argN int) (string, []any) {

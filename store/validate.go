@@ -200,13 +200,6 @@ func cleanCustom(fe *fieldErrors, m map[string]any, patch bool) map[string]any {
 	return out
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
-
 // searchDoc builds the text that search matches: folded names, company and
 // emails, and each phone as E.164 digits and as dialled nationally, so that
 // "+91 99000 00001", "09900000001" and "99000" all find the same person.

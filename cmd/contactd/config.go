@@ -4,16 +4,20 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 )
 
 type config struct {
-	addr          string
-	dsn           string
-	bootstrapKey  string
-	defaultRegion string
-	logFormat     string
-	logLevel      string
+	addr           string
+	dsn            string
+	bootstrapKey   string
+	defaultRegion  string
+	logFormat      string
+	logLevel       string
+	maxImportBytes int64
+	tempDir        string
+	jobWorkers     int
 }
 
 func configFromEnv() config {
@@ -24,13 +28,24 @@ func configFromEnv() config {
 		return def
 	}
 	return config{
-		addr:          get("CONTACTD_ADDR", "127.0.0.1:8080"),
-		dsn:           get("CONTACTD_DB", "contactd-data/contactd.db"),
-		bootstrapKey:  os.Getenv("CONTACTD_BOOTSTRAP_KEY"),
-		defaultRegion: get("CONTACTD_DEFAULT_REGION", "IN"),
-		logFormat:     get("CONTACTD_LOG_FORMAT", "text"),
-		logLevel:      get("CONTACTD_LOG_LEVEL", "info"),
+		addr:           get("CONTACTD_ADDR", "127.0.0.1:8080"),
+		dsn:            get("CONTACTD_DB", "contactd-data/contactd.db"),
+		bootstrapKey:   os.Getenv("CONTACTD_BOOTSTRAP_KEY"),
+		defaultRegion:  get("CONTACTD_DEFAULT_REGION", "IN"),
+		logFormat:      get("CONTACTD_LOG_FORMAT", "text"),
+		logLevel:       get("CONTACTD_LOG_LEVEL", "info"),
+		maxImportBytes: getInt("CONTACTD_MAX_IMPORT_BYTES", 512<<20),
+		tempDir:        os.Getenv("CONTACTD_TEMP_DIR"),
+		jobWorkers:     int(getInt("CONTACTD_JOB_WORKERS", 1)),
 	}
+}
+
+func getInt(name string, def int64) int64 {
+	v, err := strconv.ParseInt(strings.TrimSpace(os.Getenv(name)), 10, 64)
+	if err != nil || v <= 0 {
+		return def
+	}
+	return v
 }
 
 func (c config) logger(w io.Writer) *slog.Logger {

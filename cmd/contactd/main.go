@@ -51,4 +51,7 @@ environment:
   CONTACTD_DEFAULT_REGION  default phone region of the first workspace (default IN)
   CONTACTD_LOG_FORMAT      text (default) or json
   CONTACTD_LOG_LEVEL       debug, info (default), warn or error
+  CONTACTD_MAX_IMPORT_BYTES  largest import file (default 536870912 = 512 MiB)
+  CONTACTD_TEMP_DIR        where uploads are spooled while checked (default: the system's)
+  CONTACTD_JOB_WORKERS     background jobs run at once by this server (default 1)
 `

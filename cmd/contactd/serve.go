@@ -14,6 +14,8 @@ import (
 
 	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/api"
+	"github.com/contactd/contactd/importer"
+	"github.com/contactd/contactd/jobs"
 	"github.com/contactd/contactd/store"
 )
 
@@ -31,8 +33,26 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 
+	runner := jobs.New(db, log, jobs.Options{Workers: cfg.jobWorkers})
+	importOpts := importer.Options{TempDir: cfg.tempDir}
+	runner.Handle(contactd.JobKindImport, importer.NewHandler(db, log, importOpts))
+	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
+	runnerDone := make(chan struct{})
+	go func() {
+		defer close(runnerDone)
+		runner.Run(runCtx)
+	}()
+	defer func() {
+		// Jobs stop at their next batch; what they committed stays, and the
+		// next start resumes them.
+		stopRunner()
+		<-runnerDone
+	}()
+
 	srv := &http.Server{
-		Handler:           api.New(db, log, api.Options{}).Handler(),
+		Handler: api.New(db, log, api.Options{
+			MaxUploadBytes: cfg.maxImportBytes, TempDir: cfg.tempDir, Import: importOpts, OnEnqueue: runner.Wake,
+		}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,

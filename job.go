@@ -1,0 +1,16 @@
+package contactd
+
+// Job kinds.
+const (
+	JobKindImport = "contact_import"
+)
+
+// Job is a claimed unit of background work. RefID names the row of the
+// kind's own table (e.g. contact_imports) that holds the work's state.
+type Job struct {
+	ID          int64
+	WorkspaceID int64
+	Kind        string
+	RefID       int64
+	Attempts    int
+}

@@ -1,0 +1,161 @@
+package tabfile
+
+import (
+	"archive/zip"
+	"errors"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxSource reads the rows of a workbook's first sheet with excelize's
+// streaming Rows iterator: the sheet's XML is decoded as it is read (and
+// excelize unpacks a sheet over 16 MB to a temporary file rather than to
+// memory). Values are as Excel shows them, number formats applied, since
+// that is what the operator saw when they checked the file; a phone number
+// kept as a plain number comes out in full (919900000001), one formatted
+// as scientific comes out as shown (9.20E+11).
+type xlsxSource struct {
+	wb      *excelize.File
+	rows    *excelize.Rows
+	row     int // sheet row number of the last row read
+	maxCell int
+	maxCols int
+}
+
+// openXLSX opens the workbook r and its first sheet, whose name it returns.
+// The ZIP directory is checked first, so a ZIP bomb or a ZIP that is no
+// workbook is refused before anything is unpacked.
+func openXLSX(r io.ReaderAt, size int64, opts Options) (*xlsxSource, string, error) {
+	if err := checkZip(r, size, opts.MaxXLSXBytes); err != nil {
+		return nil, "", err
+	}
+	xo := excelize.Options{
+		UnzipSizeLimit:    opts.MaxXLSXBytes,
+		UnzipXMLSizeLimit: min(opts.MaxXLSXBytes, excelize.StreamChunkSize),
+	}
+	wb, err := openWorkbook(r, size, xo)
+	if err != nil {
+		return nil, "", xlsxInvalid(0, err)
+	}
+	for _, sheet := range wb.GetSheetList() {
+		rows, err := wb.Rows(sheet)
+		if err != nil {
+			continue // a chart sheet, or a sheet part missing: try the next
+		}
+		return &xlsxSource{wb: wb, rows: rows, maxCell: opts.MaxCellBytes, maxCols: opts.MaxColumns}, sheet, nil
+	}
+	_ = wb.Close()
+	return nil, "", newError(CodeXLSXInvalid, 0, "the workbook has no worksheet to read; open it in Excel, check that it has a sheet with contacts, and save it again")
+}
+
+// openWorkbook opens r with excelize. excelize reads a workbook given as an
+// io.Reader wholly into memory, but one given by file name from disk, so a
+// file on disk is opened again by name when that name is still the same
+// file.
+func openWorkbook(r io.ReaderAt, size int64, xo excelize.Options) (*excelize.File, error) {
+	if f, ok := r.(*os.File); ok {
+		open, err1 := f.Stat()
+		named, err2 := os.Stat(f.Name())
+		if err1 == nil && err2 == nil && os.SameFile(open, named) {
+			return excelize.OpenFile(f.Name(), xo)
+		}
+	}
+	return excelize.OpenReader(io.NewSectionReader(r, 0, size), xo)
+}
+
+// checkZip reads the ZIP directory of r and refuses what is not a
+// workbook, and a workbook that would unpack to more than limit bytes. The
+// sizes are those the directory declares; archive/zip stops reading any
+// entry that inflates past its declared size, so they cannot lie.
+func checkZip(r io.ReaderAt, size, limit int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return xlsxInvalid(0, err)
+	}
+	var total uint64
+	var workbook, xlsb, odf, mimetype bool
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		name := strings.ToLower(f.Name)
+		switch {
+		case strings.HasSuffix(name, "workbook.xml"):
+			workbook = true
+		case strings.HasSuffix(name, "workbook.bin"):
+			xlsb = true
+		case name == "content.xml":
+			odf = true
+		case name == "mimetype":
+			mimetype = true
+		}
+	}
+	switch {
+	case workbook:
+	case xlsb:
+		return newError(CodeBinaryFile, 0, "this is an Excel binary workbook (.xlsb); open it in Excel and save it as .xlsx or CSV (UTF-8)")
+	case odf && mimetype:
+		return newError(CodeBinaryFile, 0, "this is an OpenDocument file (.ods); save it as .xlsx or CSV (UTF-8)")
+	default:
+		return newError(CodeBinaryFile, 0, "this is a ZIP archive, not an Excel workbook; unpack it and upload the CSV or xlsx inside")
+	}
+	if total > uint64(limit) {
+		return newError(CodeXLSXInvalid, 0, "the workbook unpacks to more than "+humanBytes(limit)+
+			"; delete unused sheets, images and formatting, or save the contacts sheet as CSV (UTF-8)")
+	}
+	return nil
+}
+
+// next returns the next sheet row, with trailing empty cells dropped (a
+// sheet does not keep them, so a short row means nothing there).
+func (x *xlsxSource) next() (line int, fields []string, recoded bool, err error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return x.row + 1, nil, false, xlsxInvalid(x.row+1, err)
+		}
+		return 0, nil, false, io.EOF
+	}
+	x.row++
+	cols, err := x.rows.Columns()
+	if err != nil {
+		return x.row, nil, false, xlsxInvalid(x.row, err)
+	}
+	for len(cols) > 0 && cols[len(cols)-1] == "" {
+		cols = cols[:len(cols)-1]
+	}
+	if len(cols) > x.maxCols {
+		return x.row, nil, false, newError(CodeTooManyColumns, x.row,
+			"this row has cells beyond column "+strconv.Itoa(x.maxCols)+"; delete the columns you do not need, or split the sheet")
+	}
+	for _, c := range cols {
+		if len(c) > x.maxCell {
+			return x.row, nil, false, newError(CodeCellTooLarge, x.row,
+				"a cell in this row is over "+strconv.Itoa(x.maxCell)+" bytes; shorten it")
+		}
+	}
+	return x.row, cols, false, nil
+}
+
+func (x *xlsxSource) close() error {
+	return errors.Join(x.rows.Close(), x.wb.Close())
+}
+
+// xlsxInvalid reports a workbook excelize or archive/zip could not read.
+// Their messages are technical but name no cell contents, so they are kept
+// as a hint for support.
+func xlsxInvalid(line int, err error) *Error {
+	return newError(CodeXLSXInvalid, line,
+		"the workbook cannot be read ("+err.Error()+"); open it in Excel and save it again as .xlsx, or as CSV (UTF-8)")
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
