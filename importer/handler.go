@@ -199,12 +199,20 @@ func (h *Handler) countRows(f *os.File) (int64, error) {
 // against the file's headers.
 func resolveMapping(opts contactd.ImportOptions, headers []string) (map[string]string, error) {
 	m := mapping.Mapping(opts.Mapping)
-	if len(m) == 0 {
+	suggested := len(m) == 0
+	if suggested {
 		m = mapping.Suggest(headers)
 	}
-	matchOn := opts.MatchOn
-	checked, err := mapping.Check(m, headers, matchOn)
+	checked, err := mapping.Check(m, headers, opts.MatchOn)
 	if err != nil {
+		// A file with no phone column (an email-only Mailchimp list) still
+		// imports under the suggested mapping: each row then fails with
+		// phone_missing in the error report, which says what is missing
+		// row by row. An explicit mapping without a phone is a mistake to
+		// refuse at once.
+		if suggested && contactd.ErrorCode(err) == mapping.ENoPhoneColumn {
+			return m, nil
+		}
 		return nil, err
 	}
 	return checked, nil

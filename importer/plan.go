@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/country"
 	"github.com/contactd/contactd/mapping"
 	"github.com/contactd/contactd/tabfile"
 )
@@ -87,7 +88,17 @@ func (p plan) row(r tabfile.Row) contactd.ImportRow {
 		case "timezone":
 			in.Timezone = v
 		case "country":
-			in.Country = v
+			// A country the row names but nobody can read is no reason to
+			// lose the person: keep the text, flag the row.
+			if code, ok := country.Code(v); ok {
+				in.Country = code
+			} else if v != "" {
+				if in.CustomFields == nil {
+					in.CustomFields = map[string]any{}
+				}
+				in.CustomFields["country"] = v
+				out.Warning = "country_unrecognized"
+			}
 		}
 	}
 	if p.fullName >= 0 && in.FirstName == "" && in.LastName == "" {
@@ -182,12 +193,16 @@ func splitList(s string) []string {
 	return out
 }
 
-// splitTags splits on the separators spreadsheets use: , ; |
+// splitTags splits on the separators spreadsheets use (, ; |) and on
+// Google's " ::: ". Google marks system groups with "* " and puts everyone in
+// myContacts, which says nothing about a person, so that one is dropped.
 func splitTags(s string) []string {
 	var out []string
+	s = strings.ReplaceAll(s, ":::", ";")
 	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
-		if t = strings.TrimSpace(t); t != "" && t != "* myContacts" {
-			out = append(out, strings.TrimPrefix(t, "* "))
+		t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "* "))
+		if t != "" && !strings.EqualFold(t, "myContacts") && !strings.EqualFold(t, "My Contacts") {
+			out = append(out, t)
 		}
 	}
 	return out

@@ -47,6 +47,7 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 	built := make([]*contactd.Contact, len(rows))
 	nationals := make([]map[string]string, len(rows))
 	failures := make([]*contactd.ImportError, len(rows))
+	warned := make([]bool, len(rows))
 	buildParallel(len(rows), func(i int) {
 		r := rows[i]
 		if r.Err != nil {
@@ -59,6 +60,13 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 		}
 		in.Tags = append(in.Tags, opts.Tags...)
 		c, nat, err := buildContact(in, region)
+		if err != nil {
+			if soft, ok := demoteSoftFields(in, err); ok {
+				if c, nat, err = buildContact(soft, region); err == nil {
+					warned[i] = true
+				}
+			}
+		}
 		if err != nil {
 			failures[i] = rowFailure(r, err)
 			return
@@ -84,7 +92,7 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 		}
 		var entries []*importEntry
 		for i, nc := range built {
-			if rows[i].Warning != "" {
+			if rows[i].Warning != "" || warned[i] {
 				counts.warnings++
 			}
 			if nc == nil {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/country"
 	"github.com/contactd/contactd/phone"
 )
 
@@ -44,17 +45,31 @@ func (fe fieldErrors) err() error {
 	return contactd.ValidationError(fe)
 }
 
-// cleanText trims a free-text value and refuses what has no place in a name:
-// control characters (NUL breaks PostgreSQL text) and the bidirectional
-// overrides that make a name display as something else.
+// cleanText trims a one-line value. Line breaks and tabs (a name pasted
+// from a spreadsheet cell) become spaces; other control characters (NUL
+// breaks PostgreSQL text) and the bidirectional overrides that make a name
+// display as something else are refused.
 func cleanText(fe *fieldErrors, field, s string, maxLen int) string {
-	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "\r\n\t") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	return checkText(fe, field, strings.TrimSpace(s), maxLen)
+}
+
+// cleanMultiline trims a value that may span lines (notes, addresses in
+// custom fields): line endings become \n, tabs stay.
+func cleanMultiline(fe *fieldErrors, field, s string, maxLen int) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	return checkText(fe, field, strings.TrimSpace(s), maxLen)
+}
+
+func checkText(fe *fieldErrors, field, s string, maxLen int) string {
 	if utf8.RuneCountInString(s) > maxLen {
 		fe.add(field, "too_long", "at most %d characters", maxLen)
 		return s
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == utf8.RuneError {
+		if (unicode.IsControl(r) && r != '\n' && r != '\t') || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == utf8.RuneError {
 			fe.add(field, "invalid_character", "contains a control, bidirectional-override or invalid character (U+%04X)", r)
 			return s
 		}
@@ -123,12 +138,14 @@ func cleanRegion(fe *fieldErrors, field, s string) string {
 	if s == "" {
 		return ""
 	}
-	r, ok := phone.ValidRegion(s)
-	if !ok {
-		fe.add(field, "invalid_region", "%q is not an ISO 3166-1 alpha-2 region code such as IN, US or GB", s)
-		return s
+	if r, ok := phone.ValidRegion(s); ok {
+		return r
 	}
-	return r
+	if r, ok := country.Code(s); ok {
+		return r
+	}
+	fe.add(field, "invalid_region", "%q is neither an ISO 3166-1 alpha-2 code such as IN, US or GB nor a country name", truncate(s, 60))
+	return s
 }
 
 func cleanTimezone(fe *fieldErrors, field, s string) string {
@@ -188,7 +205,7 @@ func cleanCustom(fe *fieldErrors, m map[string]any, patch bool) map[string]any {
 				continue
 			}
 		case string:
-			v = cleanText(fe, field, x, maxCustomValueLen)
+			v = cleanMultiline(fe, field, x, maxCustomValueLen)
 		case json.Number, bool:
 		case float64, int, int64:
 		default:

@@ -3,6 +3,7 @@
 //	contactd [serve]                              serve the API
 //	contactd workspace create NAME [--region IN]  add a workspace, print its admin key
 //	contactd key create --workspace NAME --role read|write|admin [--name N]
+//	contactd import FILE --server URL --key KEY [--map "Phone=phone_e164"] [--dry-run]
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -25,6 +26,8 @@ func main() {
 		err = workspaceCreate(ctx, cfg, args[2:])
 	case args[0] == "key" && len(args) > 1 && args[1] == "create":
 		err = keyCreate(ctx, cfg, args[2:])
+	case args[0] == "import":
+		err = importCmd(args[1:])
 	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
 		fmt.Print(usage)
 		return
@@ -43,6 +46,8 @@ const usage = `usage:
   contactd workspace create NAME [--region IN]      add a workspace and print its first admin key
   contactd key create --workspace NAME --role ROLE  print a new key (ROLE: read, write or admin)
                       [--name LABEL] [--expires 720h]
+  contactd import FILE --server URL --key KEY       upload a contact file and follow the job
+                      [--map "Phone=phone_e164,..."] [--dry-run] [--mode M] [--match-on F]
 
 environment:
   CONTACTD_ADDR            listen address (default 127.0.0.1:8080)
