@@ -3,7 +3,7 @@
 # each test makes its own schema there and drops it afterwards.
 CONTACTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export CONTACTD_TEST_POSTGRES
-FUZZTIME ?= 10s
+FUZZTIME ?= 5s
 
 .PHONY: test unit fuzz vet bench run
 
@@ -16,9 +16,16 @@ vet:
 unit:
 	go test -count=1 -timeout 15m ./...
 
-# Short fuzz runs of every fuzz target; the corpora live in testdata/fuzz.
+# Short fuzz runs of every fuzz target (package:Target); the seed corpora
+# live in each package's testdata/fuzz and also run in every plain go test.
+FUZZ_TARGETS = phone:FuzzNormalize tabfile:FuzzReadCSV mapping:FuzzParse mapping:FuzzSuggest mapping:FuzzRepairPhoneCell
+
 fuzz:
-	go test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./phone/
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name"; \
+		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg/ || exit 1; \
+	done
 
 bench:
 	go run ./cmd/contactd-bench

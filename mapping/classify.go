@@ -64,6 +64,9 @@ var exactKeys = map[string]candidate{
 	"number": {Phone, rankGeneric + 1}, "contact number": {Phone, rankGeneric},
 	"contact no": {Phone, rankGeneric}, "contactno": {Phone, rankGeneric},
 	"contactnumber": {Phone, rankGeneric}, "callback": {Phone, rankOther},
+	"alternate number": {Phone, rankOther}, "alternative number": {Phone, rankOther},
+	"alt number": {Phone, rankOther}, "alternate no": {Phone, rankOther}, "alt no": {Phone, rankOther},
+	"secondary number": {Phone, rankOther}, "second number": {Phone, rankOther}, "other number": {Phone, rankOther},
 
 	// contactd's own export, so that it imports back as it went out.
 	"phone e164": {Phone, rankGeneric}, "alt phones": {AltPhones, 0}, "alt emails": {AltEmails, 0},

@@ -90,3 +90,85 @@ func decodeUTF16(b []byte, bigEndian bool) []byte {
 	}
 	return []byte(string(utf16.Decode(u)))
 }
+
+// fixtureLacks lists the fixtures that have no email or phone column, or no
+// name column, and why; every other fixture must get both from Suggest.
+var fixtureLacks = map[string]struct {
+	contact, name bool
+	why           string
+}{
+	"outlook_emails_only.csv":                       {name: true, why: "only e-mail columns"},
+	"tricky/single_column_email_roundcube.csv":      {name: true, why: "one e-mail column"},
+	"tricky/ragged_row_no_final_newline_monica.csv": {contact: true, why: "id and names only"},
+	"tricky/no_header_thunderbird.csv":              {contact: true, name: true, why: "no header line: the first row is data"},
+	"tricky/tab_comma_mixed_thunderbird.csv":        {contact: true, name: true, why: "no header line: the first row is data"},
+}
+
+// TestSuggestFixtures runs Suggest on the header of every real export and
+// checks that it finds the contact's phone or email and name, and that the
+// suggestion passes Check against the same headers.
+func TestSuggestFixtures(t *testing.T) {
+	files := fixtureHeaders(t)
+	if len(files) == 0 {
+		t.Fatalf("no *.csv or *.txt under %s", exportsDir)
+	}
+	for _, name := range sortedKeys(files) {
+		t.Run(name, func(t *testing.T) {
+			headers := files[name]
+			m := Suggest(headers)
+			targets := map[string]bool{}
+			for _, target := range m {
+				targets[target] = true
+			}
+			lacks := fixtureLacks[name]
+			hasContact := targets[Phone] || targets[Email]
+			hasName := targets[FirstName] || targets[LastName] || targets[FullName]
+			if hasContact == lacks.contact {
+				t.Errorf("Suggest maps a phone or email: %v, want %v (%s)\nheaders %q\ngot %v", hasContact, !lacks.contact, lacks.why, headers, m)
+			}
+			if hasName == lacks.name {
+				t.Errorf("Suggest maps a name: %v, want %v (%s)\nheaders %q\ngot %v", hasName, !lacks.name, lacks.why, headers, m)
+			}
+			if !hasContact {
+				return
+			}
+			matchOn := "phone_e164"
+			if !targets[Phone] {
+				matchOn = "email"
+			}
+			checked, err := Check(m, headers, matchOn)
+			if err != nil {
+				t.Fatalf("Check(Suggest(headers), headers, %q): %v", matchOn, err)
+			}
+			if len(checked) != len(m) {
+				t.Errorf("Check kept %d of %d entries", len(checked), len(m))
+			}
+		})
+	}
+}
+
+// TestExportSuggestionsMatchFixtures holds the headers copied into
+// exportSuggestions to the files they were copied from.
+func TestExportSuggestionsMatchFixtures(t *testing.T) {
+	files := fixtureHeaders(t)
+	copied := map[string]string{
+		"google_contacts.csv":               "Google, old format",
+		"google_contacts_new_format.csv":    "Google, new format",
+		"outlook_com.csv":                   "Outlook.com",
+		"outlook_live_legacy.csv":           "Outlook, legacy",
+		"hubspot_export_all_properties.csv": "HubSpot, all properties",
+		"mailchimp_export.csv":              "Mailchimp",
+		"thunderbird_export.csv":            "Thunderbird",
+	}
+	for file, name := range copied {
+		var inline string
+		for _, e := range exportSuggestions {
+			if e.name == name {
+				inline = e.headers
+			}
+		}
+		if got, want := inline, strings.Join(files[file], ","); got != want {
+			t.Errorf("exportSuggestions %q headers\n%s\nwant those of %s\n%s", name, got, file, want)
+		}
+	}
+}

@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// MaxEntries caps the entries of a mapping. It matches the most columns the
-// file reader accepts, so any real file can be mapped in full.
+// MaxEntries caps the entries of a mapping. It matches the file reader's
+// default column limit (tabfile, 500), so any file it reads can be mapped in
+// full.
 const MaxEntries = 500
 
 // maxRawBytes bounds the JSON Parse reads: 500 entries of long headers fit

@@ -110,9 +110,12 @@ func (c Columns) Row(cells []string) Row {
 // primary picks the first of main, else the first of alt, and returns every
 // other value in order.
 func primary(main, alt []string) (string, []string) {
-	all := append(main, alt...)
-	if len(all) == 0 {
+	all := append(main[:len(main):len(main)], alt...)
+	switch len(all) {
+	case 0:
 		return "", nil
+	case 1:
+		return all[0], nil
 	}
 	return all[0], all[1:]
 }

@@ -6,9 +6,10 @@ import (
 )
 
 // Mapping maps source headers, as the file reader returns them (trimmed,
-// duplicates renamed "Phone (2)"), to targets. Parse and Suggest may key it
-// by any spelling that HeaderKey folds to a file header; Check re-keys it to
-// the file's exact spellings, which is what Columns needs.
+// duplicates renamed "Phone (2)"), to targets. Parse keeps the operator's
+// spellings, which may differ from the file's in anything HeaderKey folds;
+// Check re-keys them to the file's exact spellings, which is what Columns
+// needs. Suggest uses the exact spellings from the start.
 type Mapping map[string]string
 
 // Targets a header can map to.

@@ -63,20 +63,20 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	if f.CreatedBefore != nil {
 		w.add("c.created_at < $%d", timeArg(*f.CreatedBefore))
 	}
-	search := false
+	src, search := plainFrom, false
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 		if err != nil {
 			return nil, info, err
 		}
 		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
-			cond, args := db.dialect.searchPredicate(terms, w.next())
-			w.conds = append(w.conds, cond)
-			w.args = append(w.args, args...)
+			src = db.dialect.search(terms, w.next())
+			w.conds = append(w.conds, src.where)
+			w.args = append(w.args, src.args...)
 			search = true
 		}
 	}
-	if err := db.countContacts(ctx, w, search, &info); err != nil {
+	if err := db.countContacts(ctx, src.from, w, search, &info); err != nil {
 		return nil, info, err
 	}
 	page := *w
@@ -84,12 +84,12 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	page.args = append([]any{}, w.args...)
 	offset := 0
 	if f.Page.AfterID > 0 {
-		page.add("c.id > $%d", f.Page.AfterID)
+		page.add(src.order+" > $%d", f.Page.AfterID)
 	} else {
 		offset = f.Page.Offset()
 	}
-	q := fmt.Sprintf(`SELECT %s FROM contacts c WHERE %s ORDER BY c.id LIMIT %d OFFSET %d`,
-		contactColumns, page.sql(), f.Page.PerPage+1, offset)
+	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
+		contactColumns, src.from, page.sql(), src.order, f.Page.PerPage+1, offset)
 	rows, err := db.read.QueryContext(ctx, q, page.args...)
 	if err != nil {
 		return nil, info, fmt.Errorf("find contacts: %w", err)
@@ -116,10 +116,10 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 // countContacts counts the matches of w. A search counts at most
 // MaxSearchCount+1 rows: a short query can match most of a million contacts,
 // and an exact figure there is worth less than a fast answer.
-func (db *DB) countContacts(ctx context.Context, w *where, search bool, info *contactd.PageInfo) error {
-	q := `SELECT count(*) FROM contacts c WHERE ` + w.sql()
+func (db *DB) countContacts(ctx context.Context, from string, w *where, search bool, info *contactd.PageInfo) error {
+	q := `SELECT count(*) FROM ` + from + ` WHERE ` + w.sql()
 	if search {
-		q = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM contacts c WHERE %s LIMIT %d) t`, w.sql(), contactd.MaxSearchCount+1)
+		q = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, w.sql(), contactd.MaxSearchCount+1)
 	}
 	if err := db.read.QueryRowContext(ctx, q, w.args...).Scan(&info.Total); err != nil {
 		return fmt.Errorf("count contacts: %w", err)

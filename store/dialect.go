@@ -24,9 +24,9 @@ type dialect interface {
 	forUpdate() string
 	// skipLocked makes concurrent queue pollers pass over each other's rows.
 	skipLocked() string
-	// searchPredicate returns the SQL condition that contact c (alias c)
-	// matches one of terms, with arguments numbered from argN.
-	searchPredicate(terms []string, argN int) (string, []any)
+	// search returns how to find the contacts (alias c) that match one of
+	// terms, with arguments numbered from argN.
+	search(terms []string, argN int) searchSQL
 }
 
 type sqliteDialect struct{}
@@ -47,25 +47,37 @@ func (sqliteDialect) forUpdate() string { return "" }
 
 func (sqliteDialect) skipLocked() string { return "" }
 
+// searchSQL is a search as a FROM clause, a condition and the column that
+// orders results by contact id.
+type searchSQL struct {
+	from, where, order string
+	args               []any
+}
+
+var plainFrom = searchSQL{from: "contacts c", order: "c.id"}
+
 // SQLite searches the FTS5 trigram index, which finds any substring of three
-// or more characters. Shorter terms have no trigram; they scan search_doc,
+// or more characters. The query walks the index in rowid (= contact id)
+// order and joins each hit to its contact, so a page, or a capped count,
+// stops after the rows it needs even when a common term matches most of a
+// million contacts. Shorter terms have no trigram; they scan search_doc,
 // which is what a one- or two-letter search costs on any engine.
-func (sqliteDialect) searchPredicate(terms []string, argN int) (string, []any) {
-	short := false
+func (sqliteDialect) search(terms []string, argN int) searchSQL {
 	for _, t := range terms {
 		if len([]rune(t)) < 3 {
-			short = true
+			return likeAny(terms, argN)
 		}
-	}
-	if short {
-		return likeAny(terms, argN)
 	}
 	phrases := make([]string, len(terms))
 	for i, t := range terms {
 		phrases[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
-	return fmt.Sprintf("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH $%d)", argN),
-		[]any{strings.Join(phrases, " OR ")}
+	return searchSQL{
+		from:  "contact_search s JOIN contacts c ON c.id = s.rowid",
+		where: fmt.Sprintf("contact_search MATCH $%d", argN),
+		order: "s.rowid",
+		args:  []any{strings.Join(phrases, " OR ")},
+	}
 }
 
 type postgresDialect struct{}
@@ -92,18 +104,20 @@ func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
 
 // PostgreSQL answers LIKE '%term%' from the pg_trgm GIN index on search_doc.
-func (postgresDialect) searchPredicate(terms []string, argN int) (string, []any) {
+func (postgresDialect) search(terms []string, argN int) searchSQL {
 	return likeAny(terms, argN)
 }
 
-func likeAny(terms []string, argN int) (string, []any) {
+func likeAny(terms []string, argN int) searchSQL {
 	conds := make([]string, len(terms))
 	args := make([]any, len(terms))
 	for i, t := range terms {
 		conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, argN+i)
 		args[i] = "%" + escapeLike(t) + "%"
 	}
-	return "(" + strings.Join(conds, " OR ") + ")", args
+	s := plainFrom
+	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
+	return s
 }
 
 func escapeLike(s string) string {
