@@ -17,6 +17,7 @@ import (
 // Options tune imports.
 type Options struct {
 	BatchSize int    // rows per transaction (default 2000)
+	MaxRows   int64  // rows a file may hold (default 5,000,000)
 	TempDir   string // where a stored file is unpacked to be read ("" = os.TempDir)
 	File      tabfile.Options
 	// AfterBatch, when set, is called after each committed batch with the
@@ -35,6 +36,9 @@ type Handler struct {
 func NewHandler(db *store.DB, log *slog.Logger, opts Options) *Handler {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 2000
+	}
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = 5_000_000
 	}
 	return &Handler{db: db, log: log, opts: opts}
 }
@@ -72,6 +76,9 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 	if imp.Status == contactd.JobQueued || total == 0 {
 		if total, err = h.countRows(f); err != nil {
 			return h.fail(ctx, imp, err)
+		}
+		if total > h.opts.MaxRows {
+			return h.fail(ctx, imp, contactd.Errorf("too_many_rows", "the file has %d rows; the limit is %d: split it into smaller files", total, h.opts.MaxRows))
 		}
 	}
 	if err := h.db.StartImport(ctx, imp.ID, info.Encoding, info.Delimiter, info.Headers, m, total); err != nil {

@@ -290,3 +290,54 @@ func TestDryRunWritesNothing(t *testing.T) {
 		t.Errorf("bad row: %+v", pv.Rows[2])
 	}
 }
+
+func TestImportRowLimit(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := storetest.Workspace(t, db, "acme")
+	imp := upload(t, db, ctx, "Phone\n+919900000001\n+919900000002\n+919900000003\n", contactd.ImportOptions{})
+	h := importer.NewHandler(db, quiet, importer.Options{MaxRows: 2})
+	err := h.Run(ctx, &contactd.Job{WorkspaceID: imp.WorkspaceID, Kind: contactd.JobKindImport, RefID: imp.ID})
+	if contactd.ErrorCode(err) == contactd.EInternal {
+		t.Fatal(err)
+	}
+	got, _ := db.FindImportByID(ctx, imp.ID)
+	if got.Status != contactd.JobFailed || !strings.Contains(got.Error, "limit is 2") || got.Created != 0 {
+		t.Fatalf("row limit: %+v", got)
+	}
+}
+
+// Cancel stops a running import at the next batch; what was committed stays
+// and is counted.
+func TestImportCancelWhileRunning(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		var b strings.Builder
+		b.WriteString("Phone\n")
+		for i := 0; i < 30; i++ {
+			b.WriteString("+9199000000" + twoDigits(i) + "\n")
+		}
+		imp := upload(t, db, ctx, b.String(), contactd.ImportOptions{})
+		h := importer.NewHandler(db, quiet, importer.Options{BatchSize: 10, AfterBatch: func(n int64) {
+			if n == 10 {
+				if _, err := db.CancelImport(ctx, imp.ID); err != nil {
+					t.Errorf("cancel: %v", err)
+				}
+			}
+		}})
+		if err := h.Run(ctx, &contactd.Job{WorkspaceID: imp.WorkspaceID, Kind: contactd.JobKindImport, RefID: imp.ID}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.FindImportByID(ctx, imp.ID)
+		// The cancel lands after batch 1; batch 2 sees it and is not applied.
+		if got.Status != contactd.JobCancelled || got.ProcessedRows != 10 || got.Created != 10 || got.TotalRows != 30 {
+			t.Fatalf("cancelled import: %+v", got)
+		}
+		if n := len(contactsByPhone(t, db, ctx)); n != 10 {
+			t.Fatalf("%d contacts, want the 10 committed", n)
+		}
+		_, err := db.CancelImport(ctx, imp.ID)
+		if contactd.ErrorCode(err) != contactd.EConflict {
+			t.Fatalf("cancelling an ended import: %v", err)
+		}
+	})
+}

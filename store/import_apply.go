@@ -27,7 +27,8 @@ type importEntry struct {
 // processedBefore already applied) in one transaction, together with the
 // import's progress and counts, so that a crash either keeps the whole batch
 // or none of it and a resumed import never applies a row twice. It reports
-// whether the operator asked to cancel.
+// whether the operator asked to cancel, in which case the batch was not
+// applied.
 //
 // Rows that match a live contact (by phone, or by email with match_on email)
 // update it: non-empty values overwrite, empty ones never clear, tags and
@@ -85,6 +86,9 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 		}
 		if processed != processedBefore || status != contactd.JobRunning {
 			return ErrStaleBatch
+		}
+		if cancel {
+			return nil // the operator asked to stop: this batch is not applied
 		}
 		byPhone, byEmail, err := tx.existingForImport(ctx, built, opts.MatchOn == contactd.MatchOnEmail)
 		if err != nil {
