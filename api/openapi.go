@@ -35,7 +35,7 @@ func (s *Server) openAPIDocument() map[string]any {
 				"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "X-Api-Key"},
 				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
 			},
-			"schemas": schemas,
+			"schemas": allSchemas(),
 		},
 	}
 }

@@ -53,7 +53,21 @@ func contactWritable(nullable bool) map[string]any {
 	}
 }
 
-var schemas = map[string]any{
+// schemaSets are the OpenAPI schemas of the API's features; each feature's
+// file registers its own in init.
+var schemaSets = []map[string]any{coreSchemas}
+
+func allSchemas() map[string]any {
+	out := map[string]any{}
+	for _, set := range schemaSets {
+		for k, v := range set {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var coreSchemas = map[string]any{
 	"Contact": object(nil, map[string]any{
 		"id":              map[string]any{"type": "integer"},
 		"phone_e164":      str("E.164; empty once erased"),

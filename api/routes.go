@@ -41,7 +41,21 @@ var pagingParams = []param{
 	{"cursor", "string", "opaque cursor from next_cursor, for deep paging"},
 }
 
+// routeSets are the route tables of the API's features; each feature's file
+// registers its own in init, so a feature is added without editing this one.
+var routeSets []func(s *Server) []route
+
+func init() { routeSets = append(routeSets, (*Server).coreRoutes) }
+
 func (s *Server) routeTable() []route {
+	var out []route
+	for _, set := range routeSets {
+		out = append(out, set(s)...)
+	}
+	return out
+}
+
+func (s *Server) coreRoutes() []route {
 	contactQuery := append([]param{
 		{"search", "string", "substring of name, email, company or phone (any written form of its digits)"},
 		{"tag", "string", "only contacts with this tag"},

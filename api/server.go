@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -21,22 +20,6 @@ import (
 	"github.com/contactd/contactd/phone"
 	"github.com/contactd/contactd/store"
 )
-
-// Store is what the API needs from storage.
-type Store interface {
-	contactd.ContactService
-	contactd.WorkspaceService
-	contactd.AuditService
-	FindWorkspaceByID(ctx context.Context, id int64) (*contactd.Workspace, error)
-	StoreFile(ctx context.Context, name string, r io.Reader, limit int64) (*store.StoredFile, error)
-	CreateImport(ctx context.Context, fileID int64, filename string, opts contactd.ImportOptions) (*contactd.ContactImport, error)
-	FindImportByID(ctx context.Context, id int64) (*contactd.ContactImport, error)
-	FindImports(ctx context.Context, p contactd.Page) ([]*contactd.ContactImport, contactd.PageInfo, error)
-	CancelImport(ctx context.Context, id int64) (*contactd.ContactImport, error)
-	ImportErrors(ctx context.Context, id int64, fn func(contactd.ImportError) error) error
-	UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate) (*contactd.Workspace, error)
-	Ping(ctx context.Context) error
-}
 
 // Options tune a server.
 type Options struct {
@@ -54,7 +37,7 @@ type Options struct {
 
 // Server is the HTTP API.
 type Server struct {
-	store   Store
+	store   *store.DB
 	log     *slog.Logger
 	metrics *metrics.Registry
 	opts    Options
@@ -63,7 +46,7 @@ type Server struct {
 }
 
 // New builds a server on st.
-func New(st Store, log *slog.Logger, opts Options) *Server {
+func New(st *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
