@@ -3,6 +3,7 @@ package contactd
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes are stable: clients branch on them, so never rename one.
@@ -46,8 +47,13 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if len(e.Fields) > 0 {
-		return fmt.Sprintf("%s: %s (%s: %s)", e.Code, e.Message, e.Fields[0].Field, e.Fields[0].Message)
+	if len(e.Fields) > 1 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s: %s", e.Code, e.Message)
+		for _, f := range e.Fields {
+			fmt.Fprintf(&b, "; %s: %s", f.Field, f.Message)
+		}
+		return b.String()
 	}
 	return fmt.Sprintf("%s: %s", e.Code, e.Message)
 }

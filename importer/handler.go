@@ -67,6 +67,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 	if err != nil {
 		return h.fail(ctx, imp, err)
 	}
+	defer rd.Close() // removes the temporary files of a large XLSX sheet
 	info := rd.Info()
 	m, err := resolveMapping(imp.Options, info.Headers)
 	if err != nil {
@@ -190,6 +191,7 @@ func (h *Handler) countRows(f *os.File) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer rd.Close()
 	var n int64
 	for {
 		if _, err := rd.Next(); err != nil {

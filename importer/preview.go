@@ -53,6 +53,7 @@ func Sniff(f *os.File, opts contactd.ImportOptions, fileOpts tabfile.Options) (t
 	if err != nil {
 		return tabfile.Info{}, nil, fileError(err)
 	}
+	defer rd.Close()
 	info := rd.Info()
 	m, err := resolveMapping(opts, info.Headers)
 	return info, m, err
@@ -64,6 +65,7 @@ func DryRun(f *os.File, opts contactd.ImportOptions, wsRegion string, fileOpts t
 	if err != nil {
 		return nil, fileError(err)
 	}
+	defer rd.Close()
 	info := rd.Info()
 	m, err := resolveMapping(opts, info.Headers)
 	if err != nil {

@@ -72,6 +72,16 @@ func (db *DB) CountWorkspaces(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// CountAPIKeys counts the keys of every workspace: a database without any
+// needs its bootstrap key. Only the server's start asks this.
+func (db *DB) CountAPIKeys(ctx context.Context) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM api_keys`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count api keys: %w", err)
+	}
+	return n, nil
+}
+
 // workspaceRegion reads the default region inside a write transaction.
 func (tx *Tx) workspaceRegion(ctx context.Context) (string, error) {
 	var r string

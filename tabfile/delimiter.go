@@ -78,7 +78,7 @@ func sniffDelimiter(sample []byte, whole bool) byte {
 // whole file its last record may be cut short, so it is left out (the
 // first never is: a header longer than the sample still votes).
 func fieldCounts(sample []byte, d byte, whole bool) []int {
-	sc := newScanner(bytes.NewReader(sample), d, len(sample)+1, len(sample)+1)
+	sc := newScannerSize(bytes.NewReader(sample), len(sample), d, len(sample)+1, len(sample)+1)
 	var counts []int
 	for len(counts) <= sampleRecords {
 		_, err := sc.readRecord()

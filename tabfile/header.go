@@ -52,9 +52,13 @@ func cleanHeaders(raw []string) []string {
 	names := make([]string, len(raw))
 	for i, h := range raw {
 		h = strings.TrimPrefix(h, bomAsWindows1252)
-		h = strings.Join(strings.FieldsFunc(h, func(r rune) bool {
-			return unicode.IsSpace(r) || isInvisible(r)
-		}), " ")
+		h = strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				return -1
+			}
+			return r
+		}, h)
+		h = strings.Join(strings.FieldsFunc(h, unicode.IsSpace), " ")
 		if h == "" {
 			h = "Column " + strconv.Itoa(i+1)
 		}

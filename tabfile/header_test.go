@@ -37,6 +37,7 @@ func TestCleanHeaders(t *testing.T) {
 	}{
 		{"kept as written", []string{"First Name", "E-mail Address"}, []string{"First Name", "E-mail Address"}},
 		{"spaces, NBSP and BOM trimmed", []string{" Name ", "\u00A0Phone\u00A0", "\uFEFFEmail", "ï»¿Company"}, []string{"Name", "Phone", "Email", "Company"}},
+		{"invisible characters dropped, not made spaces", []string{"Pho\u200Bne", "\u2060Email"}, []string{"Phone", "Email"}},
 		{"inner whitespace and line breaks collapsed", []string{"Mobile\r\nPhone", "Home  \t City"}, []string{"Mobile Phone", "Home City"}},
 		{"empty cells named by position", []string{"Name", "", " ", "Phone"}, []string{"Name", "Column 2", "Column 3", "Phone"}},
 		{"duplicates numbered by position", []string{"Phone", "Name", "Phone", "Phone"}, []string{"Phone", "Name", "Phone (2)", "Phone (3)"}},

@@ -3,6 +3,7 @@ package tabfile
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -29,8 +30,11 @@ type Info struct {
 	// HeaderLine is the line (sheet row) of the header: the first line
 	// that is not blank, after any "sep=" line.
 	HeaderLine int
-	// Headers are the header cells cleaned for display and matching: see
-	// cleanHeaders. They are unique by HeaderKey.
+	// Headers are the header cells cleaned for display: trimmed of spaces
+	// (non-breaking ones too) and BOM remnants, inner whitespace made one
+	// space, an empty one named "Column N" (N from 1), and a repeated one
+	// numbered by position ("Phone", "Phone (2)", "Phone (3)"). They are
+	// unique by HeaderKey and as many as the header row's cells.
 	Headers []string
 	// RawHeaders are the header cells as in the file (decoded).
 	RawHeaders []string
@@ -52,8 +56,9 @@ type Row struct {
 	// set for xlsx, where a sheet does not keep trailing empty cells.
 	Short bool
 	// Recoded reports that the file was read as UTF-8 but this row held
-	// bytes that are not, which were read as Windows-1252 (see
-	// appendRepairedUTF8). The importer may want to warn: accents in the
+	// bytes that are not (past the first megabyte, which sniffing saw).
+	// Each such byte was read as Windows-1252 and the UTF-8 around it kept,
+	// so "Zo\xEB" reads "Zoë"; the importer may warn that accents in the
 	// row are a guess.
 	Recoded bool
 }
@@ -95,6 +100,9 @@ func sniffRead(r io.ReaderAt, size int64) ([]byte, error) {
 // not an error: Next returns io.EOF at once. Errors reading r are returned
 // wrapped, not as *Error.
 func Open(r io.ReaderAt, size int64, opts Options) (*Reader, error) {
+	if size < 0 {
+		return nil, fmt.Errorf("tabfile: file size %d is negative", size)
+	}
 	opts = opts.withDefaults()
 	head, err := sniffRead(r, size)
 	if err != nil {
@@ -130,6 +138,10 @@ func (r *Reader) readHeader() error {
 	for {
 		line, fields, _, err := r.src.next()
 		if err == io.EOF {
+			if r.info.Format == FormatXLSX {
+				return newError(CodeEmptyFile, 0, "the sheet "+strconv.Quote(r.info.Sheet)+
+					" has no filled cells; put the contacts on the first sheet, with the header row first")
+			}
 			return errEmpty()
 		}
 		if err != nil {

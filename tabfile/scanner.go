@@ -59,9 +59,15 @@ type scanner struct {
 const scanBufSize = 64 << 10
 
 func newScanner(src io.Reader, delim byte, maxCell, maxCols int) *scanner {
+	return newScannerSize(src, scanBufSize, delim, maxCell, maxCols)
+}
+
+// newScannerSize is newScanner with a read buffer of bufSize bytes, for
+// inputs known to be small.
+func newScannerSize(src io.Reader, bufSize int, delim byte, maxCell, maxCols int) *scanner {
 	s := &scanner{
 		src:     src,
-		buf:     make([]byte, scanBufSize),
+		buf:     make([]byte, max(bufSize, 1)),
 		line:    1,
 		delim:   delim,
 		maxCell: maxCell,

@@ -3,6 +3,7 @@ package tabfile
 import (
 	"archive/zip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -29,7 +30,8 @@ type xlsxSource struct {
 // openXLSX opens the workbook r and its first sheet, whose name it returns.
 // The ZIP directory is checked first, so a ZIP bomb or a ZIP that is no
 // workbook is refused before anything is unpacked.
-func openXLSX(r io.ReaderAt, size int64, opts Options) (*xlsxSource, string, error) {
+func openXLSX(r io.ReaderAt, size int64, opts Options) (_ *xlsxSource, _ string, err error) {
+	defer recoverXLSX(0, &err)
 	if err := checkZip(r, size, opts.MaxXLSXBytes); err != nil {
 		return nil, "", err
 	}
@@ -111,6 +113,7 @@ func checkZip(r io.ReaderAt, size, limit int64) error {
 // next returns the next sheet row, with trailing empty cells dropped (a
 // sheet does not keep them, so a short row means nothing there).
 func (x *xlsxSource) next() (line int, fields []string, recoded bool, err error) {
+	defer recoverXLSX(x.row, &err)
 	if !x.rows.Next() {
 		if err := x.rows.Error(); err != nil {
 			return x.row + 1, nil, false, xlsxInvalid(x.row+1, err)
@@ -140,6 +143,15 @@ func (x *xlsxSource) next() (line int, fields []string, recoded bool, err error)
 
 func (x *xlsxSource) close() error {
 	return errors.Join(x.rows.Close(), x.wb.Close())
+}
+
+// recoverXLSX turns a panic in excelize into xlsx_invalid. excelize parses
+// whatever an operator uploads, and a parser bug on one odd workbook must
+// fail that import, not take the server down with it.
+func recoverXLSX(line int, err *error) {
+	if p := recover(); p != nil {
+		*err = xlsxInvalid(line, fmt.Errorf("excelize panicked: %v", p))
+	}
 }
 
 // xlsxInvalid reports a workbook excelize or archive/zip could not read.

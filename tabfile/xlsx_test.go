@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,6 +124,31 @@ func TestXLSX(t *testing.T) {
 		defer r.Close()
 		check(t, r)
 	})
+	t.Run("from a file on disk whose name is gone", func(t *testing.T) {
+		// Reopening by name would read another file, or none: the open
+		// file is read through its descriptor instead.
+		path := filepath.Join(t.TempDir(), "upload")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := os.WriteFile(path+".new", []byte("Name,Phone\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(path+".new", path); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(f, int64(len(data)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		check(t, r)
+	})
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -178,7 +204,7 @@ func openAndRead(data []byte, opts Options) error {
 	defer r.Close()
 	for {
 		if _, err := r.Next(); err != nil {
-			if err.Error() == "EOF" {
+			if err == io.EOF {
 				return nil
 			}
 			return err

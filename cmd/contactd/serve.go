@@ -81,32 +81,49 @@ func serve(ctx context.Context, cfg config) error {
 	return nil
 }
 
-// bootstrap gives an empty database its first workspace and admin key, so a
-// fresh install can be used at once. Several servers starting together on
-// one empty PostgreSQL database agree: only one creates the workspace.
+// bootstrap gives a database without any API key its first workspace and
+// admin key, so a fresh install can be used at once. It keys on "no key
+// yet" rather than "no workspace yet" so that a start that died between the
+// two steps, or a workspace made with the CLI first, still gets its key.
+// Several servers starting together on one empty PostgreSQL database agree:
+// only one creates the workspace.
 func bootstrap(ctx context.Context, cfg config, db *store.DB, log *slog.Logger) error {
-	n, err := db.CountWorkspaces(ctx)
-	if err != nil || n > 0 {
+	n, err := db.CountAPIKeys(ctx)
+	if err != nil {
 		return err
 	}
-	ws, err := db.CreateWorkspace(ctx, "default", cfg.defaultRegion)
-	if contactd.ErrorCode(err) == contactd.EConflict {
+	if n > 0 {
+		if cfg.bootstrapKey != "" {
+			if _, err := db.Authenticate(ctx, cfg.bootstrapKey); err != nil {
+				log.Warn("CONTACTD_BOOTSTRAP_KEY is ignored: the database already has API keys, and this is not one of them; create keys with contactd key create")
+			}
+		}
 		return nil
+	}
+	ws, err := db.FindWorkspaceByName(ctx, "default")
+	if contactd.ErrorCode(err) == contactd.ENotFound {
+		ws, err = db.CreateWorkspace(ctx, "default", cfg.defaultRegion)
+		if contactd.ErrorCode(err) == contactd.EConflict {
+			ws, err = db.FindWorkspaceByName(ctx, "default") // another server won the race
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("create the first workspace: %w", err)
 	}
 	if cfg.bootstrapKey != "" {
 		if _, err := db.StoreAPIKey(ctx, ws.ID, "bootstrap", contactd.RoleAdmin, cfg.bootstrapKey); err != nil {
+			if contactd.ErrorCode(err) == contactd.EConflict {
+				return nil
+			}
 			return fmt.Errorf("store CONTACTD_BOOTSTRAP_KEY: %w", err)
 		}
-		log.Info("created workspace \"default\" with the admin key from CONTACTD_BOOTSTRAP_KEY", "workspace_id", ws.ID)
+		log.Info("created the admin key from CONTACTD_BOOTSTRAP_KEY", "workspace", ws.Name, "workspace_id", ws.ID)
 		return nil
 	}
 	k, err := db.CreateAPIKey(ctx, ws.ID, "bootstrap", contactd.RoleAdmin, nil)
 	if err != nil {
 		return fmt.Errorf("create the first admin key: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "\nCreated workspace \"default\" and its admin API key (shown only now, keep it):\n\n    %s\n\n", k.Secret)
+	fmt.Fprintf(os.Stderr, "\nCreated the admin API key of workspace %q (shown only now, keep it):\n\n    %s\n\n", ws.Name, k.Secret)
 	return nil
 }
