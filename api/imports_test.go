@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -151,4 +152,45 @@ func TestImportBadInputs(t *testing.T) {
 			t.Errorf("bad uploads created imports: %v", l)
 		}
 	})
+}
+
+// The error report is pinned byte for byte: its columns are a contract with
+// the operators' spreadsheets. Regenerate with go test ./api -update.
+func TestImportErrorReportGolden(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.startRunner()
+	csv := "sep=;\r\n" +
+		"Phone;Name;Country;Notes\r\n" +
+		"+91 99000 00001;Rahul Sharma;IN;ok\r\n" +
+		"9.19877E+11;Lost Digits;IN;excel ate it\r\n" +
+		"12345;Too Short;IN;\r\n" +
+		";No Phone;IN;\r\n" +
+		"+91 99000 00005;Extra;IN;x;surprise\r\n" +
+		"\"=HYPERLINK(\"\"http://x\"\")\";Formula;IN;\"multi\r\nline\"\r\n" +
+		"+919900000007;Bad Email;IN;\r\n"
+	r := e.upload(e.write, map[string]string{"column_mapping": `{"Phone":"phone_e164","Name":"full_name","Country":"country","Notes":"custom.notes"}`}, "report.csv", csv)
+	if r.status != 202 {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	imp := e.waitImport(int64(r.json(t)["id"].(float64)))
+	if imp["failed"] != float64(5) || imp["created"] != float64(2) {
+		t.Fatalf("import: %v", imp)
+	}
+	rep := e.do("GET", fmt.Sprintf("/api/v1/contact-imports/%v/error_report", imp["id"]), e.read, nil)
+	golden := "testdata/import_error_report.csv"
+	if *update {
+		if err := os.WriteFile(golden, rep.body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./api -run ErrorReportGolden -update)", err)
+	}
+	if string(rep.body) != string(want) {
+		t.Errorf("error report differs from %s:\n%s", golden, rep.body)
+	}
+	if got := rep.header.Get("Content-Disposition"); !strings.Contains(got, "attachment") {
+		t.Errorf("Content-Disposition = %q", got)
+	}
 }
