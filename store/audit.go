@@ -17,8 +17,8 @@ func (db *DB) FindAuditEvents(ctx context.Context, f contactd.AuditFilter) ([]*c
 	if err != nil {
 		return nil, info, err
 	}
-	if f.Page.PerPage <= 0 || f.Page.PerPage > contactd.MaxPerPage || f.Page.Page < 1 {
-		return nil, info, contactd.Errorf(contactd.EInvalidPagination, "page must be at least 1 and per_page between 1 and %d", contactd.MaxPerPage)
+	if err := checkPage(f.Page); err != nil {
+		return nil, info, err
 	}
 	w := &where{}
 	w.add("workspace_id = $%d", actor.WorkspaceID)

@@ -97,6 +97,9 @@ func (db *DB) FindImports(ctx context.Context, p contactd.Page) ([]*contactd.Con
 	if err != nil {
 		return nil, info, err
 	}
+	if err := checkPage(p); err != nil {
+		return nil, info, err
+	}
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM contact_imports WHERE workspace_id = $1`, actor.WorkspaceID).Scan(&info.Total); err != nil {
 		return nil, info, fmt.Errorf("count imports: %w", err)
 	}
