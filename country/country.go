@@ -80,3 +80,9 @@ func Code(s string) (string, bool) {
 	c, ok := byName[key(s)]
 	return c, ok
 }
+
+// CallingCode returns the international calling code of a region (1 for
+// US and CA, 91 for IN), or 0 when the region is unknown.
+func CallingCode(region string) int {
+	return phonenumbers.GetCountryCodeForRegion(strings.ToUpper(region))
+}

@@ -41,7 +41,7 @@ func TestRealExportsImport(t *testing.T) {
 		"thunderbird_export_tab.txt":                    {2, 0, 2, 0, "phone_missing phone_missing"},
 		"thunderbird_plain_roundcube.csv":               {1, 0, 1, 0, "invalid_phone"},
 		"tricky/no_header_thunderbird.csv":              {1, 0, 1, 0, "phone_missing"},
-		"tricky/quoted_empty_fields_thunderbird.csv":    {1, 1, 0, 0, ""},
+		"tricky/quoted_empty_fields_thunderbird.csv":    {1, 0, 1, 0, "ambiguous_region"}, // "(800) 000-0000" under IN
 		"tricky/ragged_row_no_final_newline_monica.csv": {1, 0, 1, 0, "column_count_mismatch"},
 		"tricky/semicolon_thunderbird.csv":              {2, 0, 2, 0, "phone_missing phone_missing"},
 		"tricky/shift_jis_thunderbird.csv":              {1, 0, 1, 0, "phone_missing"},
@@ -49,6 +49,23 @@ func TestRealExportsImport(t *testing.T) {
 		"tricky/tab_comma_mixed_thunderbird.csv":        {3, 0, 3, 0, "phone_missing phone_missing phone_missing"},
 		"tricky/utf16le_bom_comma_thunderbird.csv":      {1, 0, 1, 0, "phone_missing"},
 		"tricky/utf8_bom_roundcube.csv":                 {1, 0, 1, 1, "invalid_phone"}, // phones "100", "200"...
+		// vCards: one row per card.
+		"contacts.vcf":                          {3, 1, 2, 0, "phone_missing phone_missing"},
+		"contacts_android_v21_qp.vcf":           {6, 0, 6, 0, "phone_missing phone_missing invalid_phone invalid_phone invalid_phone invalid_phone"},
+		"contacts_apple_addressbook.vcf":        {1, 0, 1, 0, "phone_missing"},
+		"contacts_dos_cr_cr_lf.vcf":             {1, 0, 1, 0, "phone_missing"},
+		"contacts_forrest_gump_v3.vcf":          {1, 0, 1, 0, "invalid_phone"},    // (111) 555-12121 has 11 digits
+		"contacts_gmail.vcf":                    {1, 0, 1, 0, "ambiguous_region"}, // 905-555-1234 under IN: refused, not misread
+		"contacts_gmail_all_field_types.vcf":    {1, 0, 1, 0, "invalid_phone"},
+		"contacts_google_export_nushell.vcf":    {2, 0, 2, 0, "phone_missing ambiguous_region"},
+		"contacts_iphone_ios5.vcf":              {1, 1, 0, 1, ""},
+		"contacts_mac_address_book.vcf":         {1, 1, 0, 1, ""},
+		"contacts_ms_outlook_v21.vcf":           {1, 1, 0, 0, ""},
+		"contacts_thunderbird_export.vcf":       {2, 0, 2, 0, "phone_missing phone_missing"},
+		"contacts_utf16be.vcf":                  {1, 0, 1, 0, "phone_missing"},
+		"contacts_vcard21_quoted_printable.vcf": {1, 0, 1, 0, "phone_missing"},
+		"contacts_vcard21_windows1252.vcf":      {1, 0, 1, 0, "invalid_phone"},
+		"contacts_vcard40_rfc6350.vcf":          {1, 1, 0, 0, ""},
 	}
 	db := storetest.Open(t, store.SQLite)
 	for name, w := range cases {
@@ -80,6 +97,8 @@ func TestRealExportsImport(t *testing.T) {
 	// Files on disk that the table forgot.
 	all, _ := filepath.Glob(filepath.Join(exportsDir, "*.csv"))
 	txt, _ := filepath.Glob(filepath.Join(exportsDir, "*.txt"))
+	vcf, _ := filepath.Glob(filepath.Join(exportsDir, "*.vcf"))
+	txt = append(txt, vcf...)
 	tricky, _ := filepath.Glob(filepath.Join(exportsDir, "tricky", "*.csv"))
 	for _, f := range append(append(all, txt...), tricky...) {
 		rel, _ := filepath.Rel(exportsDir, f)
@@ -122,6 +141,11 @@ func TestRealExportContents(t *testing.T) {
 	}
 	if r := google["+919900000001"]; r == nil || strings.Join(r.AltPhones, ",") != "+919900000002" {
 		t.Errorf("google Ravi (two phones in one ::: cell): %+v", r)
+	}
+	// A vCard 4.0 card: the cell phone is the primary, the work line an alternate.
+	card := load("contacts_vcard40_rfc6350.vcf")
+	if s := card["+14182626501"]; s == nil || s.FirstName != "Simon" || s.LastName != "Perreault" || strings.Join(s.AltPhones, ",") != "+14186569254" {
+		t.Errorf("vCard 4.0 Simon: %+v", s)
 	}
 	legacy := load("outlook_live_legacy.csv")
 	for _, c := range legacy {

@@ -118,6 +118,10 @@ func cleanEmail(fe *fieldErrors, field, s string) string {
 }
 
 func cleanPhone(fe *fieldErrors, field, raw, region string) (phone.Number, bool) {
+	if ambiguousNANP(raw, region) {
+		fe.add(field, "ambiguous_region", "written like a North American number but read in region %s; add +1, or send default_region US (or the row's country)", region)
+		return phone.Number{}, false
+	}
 	n, err := phone.Normalize(raw, region)
 	if err != nil {
 		msg := err.Error()

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/contactd/contactd/vcard"
 )
 
 // Format is how a file stores its table.
@@ -107,6 +109,17 @@ func Open(r io.ReaderAt, size int64, opts Options) (*Reader, error) {
 	head, err := sniffRead(r, size)
 	if err != nil {
 		return nil, err
+	}
+	if vcard.Sniff(head) {
+		src, enc, err := openVCard(r, size)
+		if err != nil {
+			return nil, err
+		}
+		rd := &Reader{info: Info{Format: FormatVCard, Encoding: enc}, src: src}
+		if err := rd.readHeader(); err != nil {
+			return nil, err
+		}
+		return rd, nil
 	}
 	sn, err := sniff(head, size)
 	if err != nil {
