@@ -3,6 +3,7 @@ package phone
 import (
 	"errors"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 )
 
@@ -35,9 +36,9 @@ const (
 	someMiss
 )
 
-// maxDFAStates bounds the subset construction. The largest pattern the
-// fast path needs (a fixed-line pattern listing every area code) stays far
-// below it; a pattern that blows past it is left to the library.
+// maxDFAStates bounds the subset construction. The largest pattern in the
+// library's metadata needs under 300 states; one that blows past the bound
+// is left to the library.
 const maxDFAStates = 1 << 16
 
 var errDFATooBig = errors.New("phone: pattern automaton too large")
@@ -57,7 +58,7 @@ func newDigitDFA(pattern string, prefix bool) (*digitDFA, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := dfaBuilder{prog: prog, index: map[string]int32{}, onStack: make([]bool, len(prog.Inst))}
+	b := dfaBuilder{prog: prog, index: map[string]int32{}, mark: make([]uint32, len(prog.Inst))}
 	d := &digitDFA{}
 	b.dfa = d
 	// State 0 is the dead state: no thread alive, nothing accepted.
@@ -65,7 +66,9 @@ func newDigitDFA(pattern string, prefix bool) (*digitDFA, error) {
 	d.accept = append(d.accept, false)
 	b.index[""] = 0
 
+	b.gen++
 	start, ok := b.closure(nil, uint32(prog.Start))
+	slices.Sort(start)
 	if !ok {
 		return nil, errors.New("phone: pattern uses an assertion: " + strconv.Quote(pattern))
 	}
@@ -150,12 +153,13 @@ func (d *digitDFA) outcomes(st int32, n int) uint8 {
 
 // dfaBuilder runs the subset construction over a regexp/syntax program.
 type dfaBuilder struct {
-	prog    *syntax.Prog
-	dfa     *digitDFA
-	index   map[string]int32 // key of a thread set -> state
-	sets    [][]uint32       // state -> its thread set (consuming instructions)
-	onStack []bool
-	failed  bool // an assertion was met during the last step
+	prog   *syntax.Prog
+	dfa    *digitDFA
+	index  map[string]int32 // key of a thread set -> state
+	sets   [][]uint32       // state -> its thread set (consuming instructions)
+	mark   []uint32         // mark[pc] == gen: pc already visited while building one set
+	gen    uint32
+	failed bool // an assertion was met during the last step
 }
 
 // state returns the number of the state for set, adding it if new.
@@ -189,6 +193,7 @@ func (b *dfaBuilder) state(set []uint32) (int32, error) {
 func (b *dfaBuilder) step(set []uint32, r rune) []uint32 {
 	var out []uint32
 	b.failed = false
+	b.gen++
 	for _, pc := range set {
 		inst := &b.prog.Inst[pc]
 		if inst.Op == syntax.InstMatch || !consumes(inst, r) {
@@ -200,37 +205,30 @@ func (b *dfaBuilder) step(set []uint32, r rune) []uint32 {
 			return nil
 		}
 	}
-	sortUint32(out)
+	slices.Sort(out)
 	return out
 }
 
 // closure adds to set the instructions reachable from pc without consuming
 // input that either consume a rune or match. It reports false on an
-// empty-width assertion, which the automaton does not model.
+// empty-width assertion, which the automaton does not model. Instructions
+// already visited in this generation are skipped, which also stops at the
+// loops of star and plus.
 func (b *dfaBuilder) closure(set []uint32, pc uint32) ([]uint32, bool) {
-	for _, q := range set {
-		if q == pc {
-			return set, true
-		}
-	}
-	if b.onStack[pc] {
+	if b.mark[pc] == b.gen {
 		return set, true
 	}
+	b.mark[pc] = b.gen
 	inst := &b.prog.Inst[pc]
 	switch inst.Op {
 	case syntax.InstAlt, syntax.InstAltMatch:
-		b.onStack[pc] = true
 		set, ok := b.closure(set, inst.Out)
-		if ok {
-			set, ok = b.closure(set, inst.Arg)
+		if !ok {
+			return set, false
 		}
-		b.onStack[pc] = false
-		return set, ok
+		return b.closure(set, inst.Arg)
 	case syntax.InstCapture, syntax.InstNop:
-		b.onStack[pc] = true
-		set, ok := b.closure(set, inst.Out)
-		b.onStack[pc] = false
-		return set, ok
+		return b.closure(set, inst.Out)
 	case syntax.InstFail:
 		return set, true
 	case syntax.InstEmptyWidth:
@@ -260,12 +258,4 @@ func setKey(set []uint32) string {
 		b = append(b, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
 	}
 	return string(b)
-}
-
-func sortUint32(s []uint32) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }

@@ -11,8 +11,9 @@ import (
 // FuzzNormalize feeds Normalize arbitrary input. Seeds live in
 // testdata/fuzz/FuzzNormalize. It checks that Normalize neither panics nor
 // relies on its recover (the library panicking), that every refusal is an
-// *Error with a documented code, and that every accepted number is
-// well-formed E.164 that normalizes to itself.
+// *Error with a documented code, that every accepted number is
+// well-formed E.164 that normalizes to itself, and that whenever the fast
+// path answers, the library path gives the same answer.
 func FuzzNormalize(f *testing.F) {
 	minDigits, maxDigits := e164DigitBounds(f)
 	codes := map[string]bool{
@@ -20,6 +21,12 @@ func FuzzNormalize(f *testing.F) {
 		codeNotANumber: true, codeInvalidNumber: true, codeNoRegion: true,
 	}
 	f.Fuzz(func(t *testing.T, raw, region string) {
+		if fast, ok := fastOnly(raw, region); ok {
+			lib, err := normalize(raw, region, false)
+			if err != nil || !equalNumber(fast, lib) {
+				t.Fatalf("%q in %q: fast path %+v, library path %+v, %v", raw, region, fast, lib, err)
+			}
+		}
 		n, err := Normalize(raw, region)
 		if err != nil {
 			var e *Error

@@ -34,7 +34,13 @@ const libraryPanicMessage = "the phone number library failed on this input"
 // international forms parse: "+91…", and "0091…" since 00 is the
 // international prefix nearly everywhere. Extensions (";ext=12", " x12",
 // " ext. 12") are dropped: contactd dials the main number.
-func Normalize(raw, region string) (n Number, err error) {
+func Normalize(raw, region string) (Number, error) {
+	return normalize(raw, region, true)
+}
+
+// normalize is Normalize; with fast false it skips the fast path, so tests
+// can hold the fast path to the library's answers.
+func normalize(raw, region string, fast bool) (n Number, err error) {
 	// The Go port has panicked on odd input before (nyaruka/phonenumbers#148);
 	// one bad row must not take down a million-row import.
 	defer func() {
@@ -43,12 +49,40 @@ func Normalize(raw, region string) (n Number, err error) {
 		}
 	}()
 
+	in, perr := prepare(raw, region)
+	if perr != nil {
+		return Number{}, perr
+	}
+	// Most numbers are Indian, North American or British in a plain
+	// written form; fastNormalize answers those from precomputed tables
+	// with exactly the library's result (see fastpath.go).
+	if fast {
+		if n, ok := fastNormalize(in.s, in.reg); ok {
+			return n, nil
+		}
+	}
+	var pn phonenumbers.PhoneNumber
+	if perr := parse(in, &pn); perr != nil {
+		return Number{}, perr
+	}
+	return numberFromParsed(&pn)
+}
+
+// input is raw and region made ready for the library.
+type input struct {
+	s      string // trimmed, digits ASCII, leading 00 as + when the region is unknown
+	reg    string // the region upper-cased, "" if the library does not know it
+	region string // the caller's region, trimmed, for error messages
+	known  bool
+}
+
+func prepare(raw, region string) (input, *Error) {
 	if len(raw) > maxRawLen {
-		return Number{}, newError(codeTooLong, "too long for a phone number")
+		return input{}, newError(codeTooLong, "too long for a phone number")
 	}
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return Number{}, newError(codeEmpty, "no phone number given")
+		return input{}, newError(codeEmpty, "no phone number given")
 	}
 	s = ASCIIDigits(s)
 
@@ -57,36 +91,44 @@ func Normalize(raw, region string) (n Number, err error) {
 		reg = ""
 		s = leadingIDDToPlus(s)
 	}
+	return input{s: s, reg: reg, region: strings.TrimSpace(region), known: known}, nil
+}
 
-	var pn phonenumbers.PhoneNumber
-	if perr := phonenumbers.ParseToNumber(s, reg, &pn); perr != nil {
-		return Number{}, parseError(perr, strings.ContainsAny(s, "+\uFF0B"), strings.TrimSpace(region), known)
+// parse is the library's parse with the extension dropped, so it appears
+// in no formatted output.
+func parse(in input, pn *phonenumbers.PhoneNumber) *Error {
+	if err := phonenumbers.ParseToNumber(in.s, in.reg, pn); err != nil {
+		return parseError(err, strings.ContainsAny(in.s, "+\uFF0B"), in.region, in.known)
 	}
-	// Drop the extension so it appears in no formatted output.
 	pn.Extension = nil
+	return nil
+}
 
+// numberFromParsed is the rest of the library path: validity, type,
+// region, formats and zones of a parsed number.
+func numberFromParsed(pn *phonenumbers.PhoneNumber) (Number, error) {
 	// Validity is phonenumbers.IsValidNumber's answer without its cost.
 	// IsValidNumber and GetNumberType each look up the number's region (for
 	// +1 by trying some 25 regions' patterns) and match the number against
 	// that region's type patterns; IsValidNumber is true exactly when
 	// GetNumberType finds a type, so calling both would do the work twice.
 	// TestNormalizeAgreesWithIsValidNumber holds the library to that.
-	typ := phonenumbers.GetNumberType(&pn)
+	typ := phonenumbers.GetNumberType(pn)
 	if typ == phonenumbers.UNKNOWN {
-		return Number{}, invalidError(&pn)
+		return Number{}, invalidError(pn)
 	}
-	country := phonenumbers.GetRegionCodeForNumber(&pn)
+	country := phonenumbers.GetRegionCodeForNumber(pn)
 	if country == nonGeoRegion {
 		country = ""
 	}
 
-	e164 := phonenumbers.Format(&pn, phonenumbers.E164)
+	e164 := phonenumbers.Format(pn, phonenumbers.E164)
 	return Number{
 		E164:      e164,
 		Country:   country,
 		Type:      typeName(typ),
 		TimeZones: timeZones(e164),
-		National:  national(&pn),
+		National:  national(pn),
 	}, nil
 }
 

@@ -26,6 +26,8 @@ func main() {
 		err = workspaceCreate(ctx, cfg, args[2:])
 	case args[0] == "key" && len(args) > 1 && args[1] == "create":
 		err = keyCreate(ctx, cfg, args[2:])
+	case args[0] == "backup":
+		err = backupCmd(ctx, cfg, args[1:])
 	case args[0] == "import":
 		err = importCmd(args[1:])
 	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
@@ -46,6 +48,7 @@ const usage = `usage:
   contactd workspace create NAME [--region IN]      add a workspace and print its first admin key
   contactd key create --workspace NAME --role ROLE  print a new key (ROLE: read, write or admin)
                       [--name LABEL] [--expires 720h]
+  contactd backup FILE                              consistent copy of the SQLite database, while it serves
   contactd import FILE --server URL --key KEY       upload a contact file and follow the job
                       [--map "Phone=phone_e164,..."] [--dry-run] [--mode M] [--match-on F]
 
