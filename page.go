@@ -6,7 +6,7 @@ const (
 	MaxPerPage     = 500
 	// MaxSearchCount caps the count of a search: counting every match of a
 	// short query over a million contacts would be slower than the page itself.
-	MaxSearchCount = 10000
+	MaxSearchCount = 1000
 )
 
 // Page asks for one page of a list, either by number or by cursor. A cursor

@@ -54,9 +54,12 @@ CREATE TABLE contacts (
     search_doc      text NOT NULL DEFAULT '',
     PRIMARY KEY (workspace_id, id)
 );
--- One live contact per phone per workspace.
+-- One live contact per phone per workspace. Active contacts always have a
+-- phone, and the predicate is only the status so that every query saying
+-- status = 'active' can use the index (SQLite uses a partial index only when
+-- the query's WHERE contains the index's).
 CREATE UNIQUE INDEX contacts_live_phone ON contacts (workspace_id, phone_e164)
-    WHERE status = 'active' AND phone_e164 <> '';
+    WHERE status = 'active';
 CREATE INDEX contacts_status ON contacts (workspace_id, status, id);
 CREATE INDEX contacts_created ON contacts (workspace_id, created_at);
 -- Substring search: trigram GIN over search_doc (pg_trgm, created in the

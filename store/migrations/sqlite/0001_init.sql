@@ -52,9 +52,12 @@ CREATE TABLE contacts (
     -- names, company, emails and every written form of the phones' digits.
     search_doc      TEXT NOT NULL DEFAULT ''
 );
--- One live contact per phone per workspace.
+-- One live contact per phone per workspace. Active contacts always have a
+-- phone, and the predicate is only the status so that every query saying
+-- status = 'active' can use the index (SQLite uses a partial index only when
+-- the query's WHERE contains the index's).
 CREATE UNIQUE INDEX contacts_live_phone ON contacts (workspace_id, phone_e164)
-    WHERE status = 'active' AND phone_e164 <> '';
+    WHERE status = 'active';
 CREATE INDEX contacts_status ON contacts (workspace_id, status, id);
 CREATE INDEX contacts_created ON contacts (workspace_id, created_at);
 
