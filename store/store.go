@@ -66,7 +66,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// _txlock=immediate takes the write lock at BEGIN, so a transaction
 		// never fails half-way when it upgrades from reading to writing.
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
-		db.write, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+		registerSQLiteDriver()
+		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -74,7 +75,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.write.SetMaxIdleConns(1)
 		db.write.SetConnMaxIdleTime(0)
 		db.write.SetConnMaxLifetime(0)
-		db.read, err = sql.Open("sqlite", "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
+		db.read, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=query_only(1)")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
