@@ -32,8 +32,10 @@ func (tx *Tx) existingForImport(ctx context.Context, built []*contactd.Contact, 
 				args = append(args, v)
 				marks[i] = fmt.Sprintf("$%d", i+2)
 			}
+			// "<> ''" repeats the partial email index's condition, which
+			// neither engine infers from the IN list.
 			rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
-				WHERE c.workspace_id = $1 AND c.status = 'active' AND c.`+column+` IN (`+strings.Join(marks, ", ")+`)
+				WHERE c.workspace_id = $1 AND c.status = 'active' AND c.`+column+` <> '' AND c.`+column+` IN (`+strings.Join(marks, ", ")+`)
 				ORDER BY c.id`, args...)
 			if err != nil {
 				return fmt.Errorf("find contacts to update: %w", err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 type config struct {
@@ -18,6 +19,7 @@ type config struct {
 	maxImportBytes int64
 	tempDir        string
 	jobWorkers     int
+	jobLease       time.Duration
 }
 
 func configFromEnv() config {
@@ -37,6 +39,7 @@ func configFromEnv() config {
 		maxImportBytes: getInt("CONTACTD_MAX_IMPORT_BYTES", 512<<20),
 		tempDir:        os.Getenv("CONTACTD_TEMP_DIR"),
 		jobWorkers:     int(getInt("CONTACTD_JOB_WORKERS", 1)),
+		jobLease:       getDuration("CONTACTD_JOB_LEASE", 15*time.Second),
 	}
 }
 
@@ -46,6 +49,16 @@ func getInt(name string, def int64) int64 {
 		return def
 	}
 	return v
+}
+
+// getDuration reads a Go duration ("15s", "2m"); unset, unparsable or not
+// positive gives def.
+func getDuration(name string, def time.Duration) time.Duration {
+	d, err := time.ParseDuration(strings.TrimSpace(os.Getenv(name)))
+	if err != nil || d <= 0 {
+		return def
+	}
+	return d
 }
 
 func (c config) logger(w io.Writer) *slog.Logger {

@@ -33,7 +33,7 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 
-	runner := jobs.New(db, log, jobs.Options{Workers: cfg.jobWorkers})
+	runner := jobs.New(db, log, jobs.Options{Workers: cfg.jobWorkers, Lease: cfg.jobLease})
 	importOpts := importer.Options{TempDir: cfg.tempDir}
 	runner.Handle(contactd.JobKindImport, importer.NewHandler(db, log, importOpts))
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
