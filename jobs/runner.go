@@ -36,7 +36,7 @@ type Options struct {
 	Workers     int           // jobs run at once (default 1)
 	Lease       time.Duration // how long a claim holds without renewal (default 15s)
 	Poll        time.Duration // how often to look for work (default 500ms)
-	MaxAttempts int           // tries before giving up (default 5)
+	MaxAttempts int           // tries before giving up, a server's death included (default 8)
 }
 
 // Runner polls for jobs and runs them.
@@ -61,7 +61,7 @@ func New(db *store.DB, log *slog.Logger, opts Options) *Runner {
 		opts.Poll = 500 * time.Millisecond
 	}
 	if opts.MaxAttempts <= 0 {
-		opts.MaxAttempts = 5
+		opts.MaxAttempts = 8
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -116,6 +116,18 @@ func (r *Runner) loop(ctx context.Context) {
 func (r *Runner) run(ctx context.Context, job *contactd.Job) {
 	log := r.log.With("job_id", job.ID, "kind", job.Kind, "ref_id", job.RefID, "workspace_id", job.WorkspaceID, "attempt", job.Attempts)
 	h := r.handlers[job.Kind]
+	// A job whose earlier runs all died with their server (out of memory on
+	// some file, say) would otherwise be taken over for ever: past the
+	// attempts it fails for good, and says so.
+	if job.Attempts > r.opts.MaxAttempts {
+		err := fmt.Errorf("the job was started %d times without finishing; its server stopped each time", job.Attempts-1)
+		log.Error("job failed", "error", err)
+		if h != nil {
+			h.GiveUp(contactd.WithActor(context.WithoutCancel(ctx), contactd.Actor{WorkspaceID: job.WorkspaceID, Role: contactd.RoleAdmin}), job, err)
+		}
+		r.finish(context.WithoutCancel(ctx), job, true, err.Error())
+		return
+	}
 	// The job's work acts in its workspace; the handler sets the key.
 	jobCtx, cancel := context.WithCancel(contactd.WithActor(ctx, contactd.Actor{WorkspaceID: job.WorkspaceID, Role: contactd.RoleAdmin}))
 	defer cancel()
