@@ -35,7 +35,13 @@ type Contact struct {
 	PhoneTimezones []string `json:"phone_timezones"`
 	// Timezone is the contact's own zone when the operator set one. When it is
 	// unset and the number lies in exactly one zone, responses show that zone.
-	Timezone   string    `json:"timezone"`
+	Timezone string `json:"timezone"`
+	// DNC is the person's own opt-out: set by POST /contacts/{id}/dnc (which
+	// also puts every number of the contact on the internal DNC list) and
+	// cleared only by DELETE /contacts/{id}/dnc. Imports, PATCH and merges
+	// never clear it (a merge keeps the strictest). Numbers on DNC lists are
+	// suppressed by the compliance check whether or not this is set; the
+	// check, not this flag, is what to ask before calling.
 	DNC        bool      `json:"dnc"`
 	Status     string    `json:"status"`
 	MergedInto *int64    `json:"merged_into"`

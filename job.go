@@ -2,7 +2,12 @@ package contactd
 
 // Job kinds.
 const (
-	JobKindImport = "contact_import"
+	JobKindImport    = "contact_import"
+	JobKindDNCImport = "dnc_import"
+	JobKindExport    = "contact_export"
+	// JobKindExportExpiry deletes an export's file once it expires; it is
+	// queued to run at the export's expires_at.
+	JobKindExportExpiry = "contact_export_expiry"
 )
 
 // Job is a claimed unit of background work. RefID names the row of the

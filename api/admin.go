@@ -58,19 +58,37 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// workspaceView is a workspace with its calling rules.
+type workspaceView struct {
+	*contactd.Workspace
+	*contactd.ComplianceSettings
+}
+
 func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 	actor, _ := contactd.ActorFrom(r.Context())
 	ws, err := s.store.FindWorkspaceByID(r.Context(), actor.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ws)
+	settings, err := s.store.FindComplianceSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, workspaceView{ws, settings})
 	return nil
 }
 
+type callingWindowPatch struct {
+	Start *string   `json:"start"`
+	End   *string   `json:"end"`
+	Days  *[]string `json:"days"`
+}
+
 type workspacePatch struct {
-	Name          *string `json:"name"`
-	DefaultRegion *string `json:"default_region"`
+	Name           *string             `json:"name"`
+	DefaultRegion  *string             `json:"default_region"`
+	CallingWindow  *callingWindowPatch `json:"calling_window"`
+	RequireConsent *bool               `json:"require_consent"`
 }
 
 func (s *Server) patchWorkspace(w http.ResponseWriter, r *http.Request) error {
@@ -78,11 +96,15 @@ func (s *Server) patchWorkspace(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeJSON(r, &req); err != nil {
 		return err
 	}
-	ws, err := s.store.UpdateWorkspace(r.Context(), contactd.WorkspaceUpdate{Name: req.Name, DefaultRegion: req.DefaultRegion})
+	cu := contactd.ComplianceSettingsUpdate{RequireConsent: req.RequireConsent}
+	if cw := req.CallingWindow; cw != nil {
+		cu.Start, cu.End, cu.Days = cw.Start, cw.End, cw.Days
+	}
+	ws, settings, err := s.store.UpdateWorkspaceSettings(r.Context(), contactd.WorkspaceUpdate{Name: req.Name, DefaultRegion: req.DefaultRegion}, cu)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ws)
+	writeJSON(w, http.StatusOK, workspaceView{ws, settings})
 	return nil
 }
 

@@ -185,8 +185,14 @@ func (s *Server) checkImportOptions(r *http.Request, form *importForm, mappingRa
 		form.opts.Mapping = m
 	}
 	if form.opts.SegmentID > 0 {
-		// Segments arrive with their own issue; until then no id exists.
-		return contactd.Errorf(contactd.ENotFound, "segment %d not found", form.opts.SegmentID)
+		seg, err := s.store.FindSegmentByID(r.Context(), form.opts.SegmentID)
+		if err != nil {
+			return err // not_found, for another workspace's segment too
+		}
+		if seg.Type != contactd.SegmentStatic {
+			return contactd.ValidationError([]contactd.FieldError{{Field: "segment_id", Code: "dynamic_segment",
+				Message: fmt.Sprintf("segment %d is dynamic: its members follow its rules; import into a static segment", seg.ID)}})
+		}
 	}
 	return nil
 }

@@ -23,12 +23,34 @@ func validBody(r api.RouteInfo) map[string]any {
 	switch {
 	case r.Pattern == "/api/v1/contacts":
 		return map[string]any{"phone_e164": "+919911111111"}
+	case strings.HasSuffix(r.Pattern, "/dnc") && strings.HasPrefix(r.Pattern, "/api/v1/contacts/"):
+		return map[string]any{"reason": "asked on a call"}
+	case strings.HasSuffix(r.Pattern, "/consents"):
+		return map[string]any{"channel": "voice", "status": "granted", "source": "web_form"}
+	case r.Pattern == "/api/v1/dnc":
+		return map[string]any{"phone_e164": "+919911111112"}
+	case r.Pattern == "/api/v1/dnc/lists":
+		return map[string]any{"name": "national", "region": "IN", "max_age_days": 31}
+	case strings.HasPrefix(r.Pattern, "/api/v1/compliance/check"):
+		return map[string]any{"phones": []string{"+919911111113"}}
+	case strings.HasSuffix(r.Pattern, "/merge"):
+		return map[string]any{"secondary_ids": []int64{999999998}}
+	case r.Pattern == "/api/v1/contacts/duplicates/dismiss":
+		return map[string]any{"contact_ids": []int64{999999998, 999999999}}
 	case strings.HasPrefix(r.Pattern, "/api/v1/contacts/"):
 		return map[string]any{"city": "Elsewhere"}
 	case r.Pattern == "/api/v1/api_keys":
 		return map[string]any{"role": "read"}
 	case r.Pattern == "/api/v1/workspace":
 		return map[string]any{"default_region": "IN"}
+	case r.Pattern == "/api/v1/contact_segments":
+		return map[string]any{"name": "matrix"}
+	case strings.HasPrefix(r.Pattern, "/api/v1/contact_segments/") && strings.HasSuffix(r.Pattern, "/contacts"):
+		return map[string]any{"contact_ids": []int64{1}}
+	case strings.HasPrefix(r.Pattern, "/api/v1/contact_segments/"):
+		return map[string]any{"description": "changed"}
+	case r.Pattern == "/api/v1/contact-exports":
+		return map[string]any{"format": "csv"}
 	}
 	return map[string]any{}
 }
@@ -36,6 +58,8 @@ func validBody(r api.RouteInfo) map[string]any {
 // fixture is acme's data the matrices aim at.
 type fixture struct {
 	contactID, keyID, importID int64
+	dncID, dncImportID         int64
+	segmentID, exportID        int64
 }
 
 func newFixture(t *testing.T, e *env) fixture {
@@ -45,7 +69,24 @@ func newFixture(t *testing.T, e *env) fixture {
 	if imp.status != 202 {
 		t.Fatalf("upload: %d %s", imp.status, imp.body)
 	}
-	return fixture{contactID: int64(c["id"].(float64)), keyID: int64(k["id"].(float64)), importID: int64(imp.json(t)["id"].(float64))}
+	dnc := e.do("POST", "/api/v1/dnc", e.write, map[string]any{"phone_e164": "+919922222222"})
+	dncImp := e.uploadDNC(e.write, nil, "numbers.txt", "+919922222223\n")
+	if dnc.status != 201 || dncImp.status != 202 {
+		t.Fatalf("dnc fixtures: %d %s / %d %s", dnc.status, dnc.body, dncImp.status, dncImp.body)
+	}
+	seg := e.do("POST", "/api/v1/contact_segments", e.write, map[string]any{"name": "fixture"})
+	if seg.status != 201 {
+		t.Fatalf("segment fixture: %d %s", seg.status, seg.body)
+	}
+	segID := int64(seg.json(t)["id"].(float64))
+	added := e.do("POST", fmt.Sprintf("/api/v1/contact_segments/%d/contacts", segID), e.write, map[string]any{"contact_ids": []any{c["id"]}})
+	exp := e.do("POST", "/api/v1/contact-exports", e.write, map[string]any{"filters": map[string]any{"segment_id": segID}})
+	if added.status != 200 || exp.status != 202 {
+		t.Fatalf("segment and export fixtures: %d %s / %d %s", added.status, added.body, exp.status, exp.body)
+	}
+	return fixture{contactID: int64(c["id"].(float64)), keyID: int64(k["id"].(float64)), importID: int64(imp.json(t)["id"].(float64)),
+		dncID: int64(dnc.json(t)["id"].(float64)), dncImportID: int64(dncImp.json(t)["id"].(float64)),
+		segmentID: segID, exportID: int64(exp.json(t)["id"].(float64))}
 }
 
 // path fills {id} with the id of the thing the route is about.
@@ -60,6 +101,14 @@ func (f fixture) path(t *testing.T, pattern string) string {
 		return strings.Replace(pattern, "{id}", fmt.Sprint(f.importID), 1)
 	case strings.HasPrefix(pattern, "/api/v1/api_keys/"):
 		return strings.Replace(pattern, "{id}", fmt.Sprint(f.keyID), 1)
+	case strings.HasPrefix(pattern, "/api/v1/contact_segments/"):
+		return strings.Replace(pattern, "{id}", fmt.Sprint(f.segmentID), 1)
+	case strings.HasPrefix(pattern, "/api/v1/contact-exports/"):
+		return strings.Replace(pattern, "{id}", fmt.Sprint(f.exportID), 1)
+	case strings.HasPrefix(pattern, "/api/v1/dnc/imports/"):
+		return strings.Replace(pattern, "{id}", fmt.Sprint(f.dncImportID), 1)
+	case strings.HasPrefix(pattern, "/api/v1/dnc/"):
+		return strings.Replace(pattern, "{id}", fmt.Sprint(f.dncID), 1)
 	}
 	t.Fatalf("route %s has an id the matrix does not know: add it to fixture.path", pattern)
 	return ""

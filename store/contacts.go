@@ -77,7 +77,8 @@ func jsonArg(v any) string {
 
 // CreateContact validates in and stores a new active contact.
 // Returns a validation error (EInvalid, EInvalidPhone, EInvalidEmail) for bad
-// values, and EConflict with ExistingID when the phone is already live.
+// values, EConflict with ExistingID when the phone is already live, and
+// EErased when a phone or email is an erased person's.
 func (db *DB) CreateContact(ctx context.Context, in contactd.ContactInput) (*contactd.Contact, error) {
 	actor, err := actorFrom(ctx)
 	if err != nil {
@@ -92,6 +93,11 @@ func (db *DB) CreateContact(ctx context.Context, in contactd.ContactInput) (*con
 		return nil, err
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
+		if refused, err := refuseErased(ctx, tx, tx.actor.WorkspaceID, []*contactd.Contact{c}); err != nil {
+			return err
+		} else if len(refused) > 0 && refused[0] != nil {
+			return refused[0]
+		}
 		if owner, err := tx.livePhoneOwner(ctx, c.PhoneE164, 0); err != nil {
 			return err
 		} else if owner > 0 {
@@ -116,6 +122,9 @@ func (db *DB) CreateContact(ctx context.Context, in contactd.ContactInput) (*con
 			return fmt.Errorf("insert contact: %w", err)
 		}
 		if err := tx.setTags(ctx, c.ID, c.Tags); err != nil {
+			return err
+		}
+		if err := tx.refreshMatchKeys(ctx, c); err != nil {
 			return err
 		}
 		return tx.audit(ctx, contactd.ActionContactCreated, c.ID, map[string]any{"fields": setFields(c)})
@@ -156,7 +165,7 @@ func (tx *Tx) livePhoneOwner(ctx context.Context, phone string, except int64) (i
 	var id int64
 	err := tx.QueryRowContext(ctx, `
 		SELECT id FROM contacts
-		WHERE workspace_id = $1 AND phone_e164 = $2 AND status = 'active' AND id <> $3`,
+		WHERE workspace_id = $1 AND phone_e164 = $2 AND status = 'active' AND phone_e164 <> '' AND id <> $3`,
 		tx.actor.WorkspaceID, phone, except).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
@@ -298,6 +307,9 @@ func (db *DB) UpdateContact(ctx context.Context, id int64, upd contactd.ContactU
 			}
 		}
 		out = next
+		if err := tx.refreshMatchKeys(ctx, next); err != nil {
+			return err
+		}
 		return tx.audit(ctx, contactd.ActionContactUpdated, id, map[string]any{"fields": changed, "version": next.Version})
 	})
 	if errors.Is(err, errPhoneRace) {
@@ -357,6 +369,9 @@ func (db *DB) setStatus(ctx context.Context, id, ifVersion int64, status string)
 				return phoneConflict(c.PhoneE164, 0)
 			}
 			return fmt.Errorf("set contact status: %w", err)
+		}
+		if err := tx.refreshMatchKeys(ctx, c); err != nil {
+			return err
 		}
 		return tx.audit(ctx, action, id, map[string]any{"version": c.Version})
 	})

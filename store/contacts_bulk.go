@@ -17,8 +17,9 @@ const bulkChunk = 200
 // CreateContacts validates and inserts many new contacts in one transaction.
 // Each input gets a result: its new id, or the error that kept it out
 // (validation, or EConflict with ExistingID when its phone is live already or
-// earlier in the same batch). The error return is for failures of the whole
-// batch, after which nothing was written.
+// earlier in the same batch, EErased for an erased person). The error
+// return is for failures of the whole batch, after which nothing was
+// written.
 func (db *DB) CreateContacts(ctx context.Context, inputs []contactd.ContactInput) ([]contactd.BatchResult, error) {
 	actor, err := actorFrom(ctx)
 	if err != nil {
@@ -40,6 +41,15 @@ func (db *DB) CreateContacts(ctx context.Context, inputs []contactd.ContactInput
 		built[i], docs[i] = c, searchDoc(c, nationals)
 	})
 	err = db.inTx(ctx, func(tx *Tx) error {
+		refused, err := refuseErased(ctx, tx, tx.actor.WorkspaceID, built)
+		if err != nil {
+			return err
+		}
+		for i, e := range refused {
+			if e != nil {
+				results[i].Err, built[i] = e, nil
+			}
+		}
 		// Phones already live, or repeated within the batch, conflict.
 		var phones []string
 		for _, c := range built {
@@ -72,6 +82,9 @@ func (db *DB) CreateContacts(ctx context.Context, inputs []contactd.ContactInput
 			if err := tx.insertContactChunk(ctx, chunk, built, docs, results, nil); err != nil {
 				return err
 			}
+		}
+		if err := tx.refreshMatchKeys(ctx, contactsAt(built, rows)...); err != nil {
+			return err
 		}
 		for i, c := range built {
 			if c == nil || results[i].Err != nil || results[i].ID != 0 {

@@ -33,7 +33,9 @@ type importEntry struct {
 // Rows that match a live contact (by phone, or by email with match_on email)
 // update it: non-empty values overwrite, empty ones never clear, tags and
 // alternates are united, DNC is never touched. Rows repeating a contact of
-// the same file update the contact the first one created.
+// the same file update the contact the first one created. Rows of erased
+// people fail with code erased, and their cells are not kept in the error
+// report.
 func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport, processedBefore int64, rows []contactd.ImportRow) (cancel bool, err error) {
 	actor, err := actorFrom(ctx)
 	if err != nil {
@@ -90,11 +92,23 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 		if cancel {
 			return nil // the operator asked to stop: this batch is not applied
 		}
+		refused, err := refuseErased(ctx, tx, tx.actor.WorkspaceID, built)
+		if err != nil {
+			return err
+		}
+		for i, e := range refused {
+			if e != nil {
+				// The report says why, never who: no cell of the row is kept.
+				built[i] = nil
+				failures[i] = &contactd.ImportError{Line: rows[i].Line, Field: e.Fields[0].Field, Code: contactd.EErased, Message: e.Fields[0].Message}
+			}
+		}
 		byPhone, byEmail, err := tx.existingForImport(ctx, built, opts.MatchOn == contactd.MatchOnEmail)
 		if err != nil {
 			return err
 		}
 		var entries []*importEntry
+		var touched []*importEntry // every contact a row created, updated or matched, for opts.SegmentID
 		for i, nc := range built {
 			if rows[i].Warning != "" || warned[i] {
 				counts.warnings++
@@ -127,8 +141,10 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 					byEmail[strings.ToLower(nc.Email)] = e
 				}
 				counts.created++
+				touched = append(touched, e)
 				continue
 			}
+			touched = append(touched, e)
 			if opts.Mode == contactd.ModeCreateOnly {
 				counts.skipped++
 				continue
@@ -146,6 +162,15 @@ func (db *DB) ApplyImportBatch(ctx context.Context, imp *contactd.ContactImport,
 		}
 		if err := tx.writeImportEntries(ctx, imp.ID, entries, rows); err != nil {
 			return err
+		}
+		if opts.SegmentID > 0 {
+			ids := make([]int64, len(touched))
+			for i, e := range touched {
+				ids[i] = e.c.ID
+			}
+			if err := tx.addImportToSegment(ctx, imp.ID, opts.SegmentID, ids); err != nil {
+				return err
+			}
 		}
 		if err := tx.insertImportErrors(ctx, imp.ID, failures); err != nil {
 			return err

@@ -32,8 +32,9 @@ func (tx *Tx) existingForImport(ctx context.Context, built []*contactd.Contact, 
 				args = append(args, v)
 				marks[i] = fmt.Sprintf("$%d", i+2)
 			}
-			// "<> ''" repeats the partial email index's condition, which
-			// neither engine infers from the IN list.
+			// "<> ''" repeats the partial indexes' condition, which neither
+			// engine infers from the IN list: without it each chunk scans
+			// every active contact of the workspace.
 			rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
 				WHERE c.workspace_id = $1 AND c.status = 'active' AND c.`+column+` <> '' AND c.`+column+` IN (`+strings.Join(marks, ", ")+`)
 				ORDER BY c.id`, args...)
@@ -138,7 +139,11 @@ func (tx *Tx) writeImportEntries(ctx context.Context, importID int64, entries []
 			return err
 		}
 	}
-	return nil
+	touched := make([]*contactd.Contact, len(entries))
+	for i, e := range entries {
+		touched[i] = e.c
+	}
+	return tx.refreshMatchKeys(ctx, touched...)
 }
 
 func containsString(list []string, v string) bool {

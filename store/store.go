@@ -66,8 +66,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// _txlock=immediate takes the write lock at BEGIN, so a transaction
 		// never fails half-way when it upgrades from reading to writing.
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+		// secure_delete zeroes what a write frees (old row versions, deleted
+		// rows) instead of leaving it in free space: an erased person's data
+		// must not survive in the file (see EraseContact).
 		registerSQLiteDriver()
-		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_txlock=immediate")
+		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
@@ -87,6 +90,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect.name(), err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.backfillMatchKeys(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -95,13 +95,26 @@ func (tx *Tx) workspaceRegion(ctx context.Context) (string, error) {
 // UpdateWorkspace changes the actor's workspace settings. Returns EInvalid
 // for an empty name or unknown region and EConflict for a taken name.
 func (db *DB) UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate) (*contactd.Workspace, error) {
+	ws, _, err := db.UpdateWorkspaceSettings(ctx, upd, contactd.ComplianceSettingsUpdate{})
+	return ws, err
+}
+
+// UpdateWorkspaceSettings changes the workspace's settings and calling rules
+// together, in one transaction with one audit event. Returns EInvalid for an
+// empty name, an unknown region or a bad calling window (nothing is written
+// then), and EConflict for a taken name.
+func (db *DB) UpdateWorkspaceSettings(ctx context.Context, upd contactd.WorkspaceUpdate, cu contactd.ComplianceSettingsUpdate) (*contactd.Workspace, *contactd.ComplianceSettings, error) {
 	actor, err := actorFrom(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	settings, err := db.FindComplianceSettings(ctx)
+	if err != nil {
+		return nil, nil, err
 	}
 	var fe fieldErrors
 	var changed []string
@@ -121,11 +134,13 @@ func (db *DB) UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate)
 			changed = append(changed, "default_region")
 		}
 	}
+	settings, settingsChanged := applySettingsUpdate(&fe, settings, cu)
+	changed = append(changed, settingsChanged...)
 	if err := fe.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(changed) == 0 {
-		return ws, nil
+		return ws, settings, nil
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE workspaces SET name = $1, default_region = $2 WHERE id = $3`, ws.Name, ws.DefaultRegion, ws.ID)
@@ -135,10 +150,13 @@ func (db *DB) UpdateWorkspace(ctx context.Context, upd contactd.WorkspaceUpdate)
 		if err != nil {
 			return fmt.Errorf("update workspace: %w", err)
 		}
+		if err := tx.writeSettings(ctx, settings); err != nil {
+			return err
+		}
 		return tx.audit(ctx, contactd.ActionWorkspaceUpdated, 0, map[string]any{"fields": changed})
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ws, nil
+	return ws, settings, nil
 }

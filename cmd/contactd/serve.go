@@ -14,6 +14,8 @@ import (
 
 	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/api"
+	"github.com/contactd/contactd/dncimport"
+	"github.com/contactd/contactd/exporter"
 	"github.com/contactd/contactd/importer"
 	"github.com/contactd/contactd/jobs"
 	"github.com/contactd/contactd/store"
@@ -36,6 +38,9 @@ func serve(ctx context.Context, cfg config) error {
 	runner := jobs.New(db, log, jobs.Options{Workers: cfg.jobWorkers, Lease: cfg.jobLease})
 	importOpts := importer.Options{TempDir: cfg.tempDir}
 	runner.Handle(contactd.JobKindImport, importer.NewHandler(db, log, importOpts))
+	runner.Handle(contactd.JobKindExport, exporter.NewHandler(db, log, exporter.Options{TempDir: cfg.tempDir}))
+	runner.Handle(contactd.JobKindExportExpiry, exporter.NewExpiryHandler(db, log))
+	runner.Handle(contactd.JobKindDNCImport, dncimport.NewHandler(db, log, dncimport.Options{TempDir: cfg.tempDir}))
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan struct{})
 	go func() {

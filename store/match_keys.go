@@ -1,0 +1,869 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/fuzzy"
+)
+
+// Duplicate detection works from match keys that every write keeps up to
+// date (contact_match_keys): a contact's folded emails, its phones, and
+// blocking keys of its name in each of its contexts. Contacts sharing a key
+// are linked (name keys only when fuzzy.Similar agrees); linked contacts
+// form groups (duplicate_groups, duplicate_members), recomputed at write
+// time for just the contacts a change touches. A page of groups is then an
+// index range, whatever the size of the workspace.
+
+// maxKeyMembers is how many live contacts may share a key before it stops
+// linking them: a number on five hundred contacts is a switchboard, an
+// address on fifty a shared inbox, and fifty Rahul Sharmas in Pune are not
+// one person. It also bounds the work of one regroup.
+const maxKeyMembers = 25
+
+// maxRegroupVisit bounds the contacts one regroup walks through keys; past
+// it a (pathological) chain of links is cut.
+const maxRegroupVisit = 5000
+
+// matchKey is one key of one contact. name is the folded name that name
+// keys compare; empty for the other kinds.
+type matchKey struct {
+	kind, key, name string
+}
+
+// Ranks order groups (strongest match first) and make filters an index range.
+var matchRank = map[string]int{
+	contactd.MatchEmail: 1, contactd.MatchPhone: 2,
+	contactd.MatchNameCompany: 3, contactd.MatchNameDomain: 4, contactd.MatchNameCity: 5,
+}
+
+// matchConfidence is the confidence of a link of each kind; a name link's
+// is scaled by the names' similarity.
+var matchConfidence = map[string]float64{
+	contactd.MatchEmail: 1, contactd.MatchPhone: 0.95,
+	contactd.MatchNameCompany: 0.9, contactd.MatchNameDomain: 0.85, contactd.MatchNameCity: 0.8,
+}
+
+// contactMatchKeys returns the keys of c; none unless c is active.
+func contactMatchKeys(c *contactd.Contact) []matchKey {
+	if c.Status != contactd.StatusActive {
+		return nil
+	}
+	var out []matchKey
+	seen := map[string]bool{}
+	add := func(kind, key, name string) {
+		if key != "" && !seen[key] {
+			seen[key] = true
+			out = append(out, matchKey{kind, key, name})
+		}
+	}
+	var domains []string
+	for _, e := range append([]string{c.Email}, c.AltEmails...) {
+		add(contactd.MatchEmail, foldEmail(e), "")
+		if d := workDomain(e); d != "" && !containsString(domains, d) && len(domains) < 3 {
+			domains = append(domains, d)
+		}
+	}
+	for _, p := range append([]string{c.PhoneE164}, c.AltPhones...) {
+		add(contactd.MatchPhone, p, "")
+	}
+	tokens := fuzzy.NameTokens(c.FirstName, c.LastName)
+	pairs := fuzzy.PairKeys(tokens)
+	if len(pairs) == 0 {
+		return out
+	}
+	name := strings.Join(tokens, " ")
+	type place struct{ kind, prefix, value string }
+	places := []place{{contactd.MatchNameCompany, "co:", fuzzy.Company(c.Company)}}
+	for _, d := range domains {
+		places = append(places, place{contactd.MatchNameDomain, "do:", d})
+	}
+	places = append(places, place{contactd.MatchNameCity, "ci:", fuzzy.Place(c.City)})
+	for _, cx := range places {
+		if cx.value == "" {
+			continue
+		}
+		for _, p := range pairs {
+			add(cx.kind, cx.prefix+runePrefix(cx.value, 100)+"|"+p, name)
+		}
+	}
+	return out
+}
+
+// foldEmail is the form of an address under which two spellings of one
+// mailbox meet: lower case, no +tag, and for Gmail no dots (Gmail ignores
+// them and googlemail.com is the same service).
+func foldEmail(e string) string {
+	e = strings.ToLower(strings.TrimSpace(e))
+	at := strings.LastIndexByte(e, '@')
+	if at <= 0 {
+		return ""
+	}
+	local, domain := e[:at], e[at+1:]
+	if domain == "googlemail.com" {
+		domain = "gmail.com"
+	}
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	if domain == "gmail.com" {
+		local = strings.ReplaceAll(local, ".", "")
+	}
+	if local == "" {
+		return ""
+	}
+	return local + "@" + domain
+}
+
+// workDomain is the domain of an address when it says where someone works:
+// free mail providers say nothing.
+func workDomain(e string) string {
+	at := strings.LastIndexByte(e, '@')
+	if at < 0 {
+		return ""
+	}
+	d := strings.ToLower(e[at+1:])
+	if freeMail[d] {
+		return ""
+	}
+	if i := strings.IndexByte(d, '.'); i > 0 && freeMailFamilies[d[:i]] {
+		return "" // yahoo.co.in, hotmail.co.uk, ...
+	}
+	return d
+}
+
+var freeMail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "icloud.com": true, "me.com": true, "mac.com": true,
+	"aol.com": true, "msn.com": true, "proton.me": true, "pm.me": true, "rediffmail.com": true,
+	"mail.com": true, "zoho.com": true, "zohomail.in": true, "qq.com": true, "163.com": true,
+	"126.com": true, "fastmail.com": true, "hey.com": true, "tutanota.com": true,
+}
+
+var freeMailFamilies = map[string]bool{
+	"yahoo": true, "ymail": true, "hotmail": true, "outlook": true, "live": true, "gmx": true,
+	"yandex": true, "protonmail": true, "web": true, "mail": true, "rocketmail": true,
+}
+
+func runePrefix(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+// lockMatchKeys serializes regrouping within the workspace until the
+// transaction ends. Without it two transactions adding the same key at once
+// would each miss the other's contact. SQLite's single writer needs no lock
+// (forUpdate is empty there) but runs the same statements.
+func (tx *Tx) lockMatchKeys(ctx context.Context) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO match_key_locks (workspace_id) VALUES ($1) ON CONFLICT DO NOTHING`, tx.actor.WorkspaceID); err != nil {
+		return fmt.Errorf("lock match keys: %w", err)
+	}
+	var ws int64
+	if err := tx.QueryRowContext(ctx, `SELECT workspace_id FROM match_key_locks WHERE workspace_id = $1`+tx.db.dialect.forUpdate(), tx.actor.WorkspaceID).Scan(&ws); err != nil {
+		return fmt.Errorf("lock match keys: %w", err)
+	}
+	return nil
+}
+
+// refreshMatchKeys brings the match keys of cs, as they now are in this
+// transaction (any status), up to date and regroups the contacts the change
+// touches. Every write path that changes names, emails, phones, company,
+// city or status calls it once, after writing its contacts, whose rows it
+// holds (locked or new): so their stored keys can be compared without the
+// workspace lock, which only a change of keys takes.
+func (tx *Tx) refreshMatchKeys(ctx context.Context, cs ...*contactd.Contact) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	have, err := tx.keysOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id int64
+		k  matchKey
+	}
+	var adds []row
+	dels := map[int64][]string{}
+	var dropAll []int64
+	seeds := map[int64]bool{}
+	delta := map[string]int{}
+	for _, c := range cs {
+		want := map[string]matchKey{}
+		for _, k := range contactMatchKeys(c) {
+			want[k.key] = k
+			old, ok := have[c.ID][k.key]
+			if ok && old == k {
+				continue
+			}
+			if ok {
+				dels[c.ID] = append(dels[c.ID], k.key) // its name changed
+			} else {
+				delta[k.key]++
+			}
+			adds = append(adds, row{c.ID, k})
+			seeds[c.ID] = true
+		}
+		gone := 0
+		for key := range have[c.ID] {
+			if _, ok := want[key]; !ok {
+				dels[c.ID] = append(dels[c.ID], key)
+				delta[key]--
+				seeds[c.ID] = true
+				gone++
+			}
+		}
+		if len(want) == 0 && gone > 0 {
+			dropAll = append(dropAll, c.ID)
+			delete(dels, c.ID)
+		}
+	}
+	if len(seeds) == 0 {
+		return nil
+	}
+	if err := tx.lockMatchKeys(ctx); err != nil {
+		return err
+	}
+	for _, chunk := range chunkIDs(dropAll, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM contact_match_keys WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`, args...); err != nil {
+			return fmt.Errorf("drop match keys: %w", err)
+		}
+	}
+	for id, keys := range dels {
+		args, marks := inArgs(tx.actor.WorkspaceID, keys)
+		args = append(args, id)
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM contact_match_keys WHERE workspace_id = $1 AND match_key IN (%s) AND contact_id = $%d`, marks, len(args)), args...); err != nil {
+			return fmt.Errorf("drop match keys: %w", err)
+		}
+	}
+	for start := 0; start < len(adds); start += bulkChunk {
+		chunk := adds[start:min(start+bulkChunk, len(adds))]
+		args := make([]any, 0, len(chunk)*5)
+		values := make([]string, 0, len(chunk))
+		for _, r := range chunk {
+			values = append(values, placeholders(len(args)+1, 5))
+			args = append(args, tx.actor.WorkspaceID, r.k.key, r.id, r.k.kind, r.k.name)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_match_keys (workspace_id, match_key, contact_id, kind, name) VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return fmt.Errorf("add match keys: %w", err)
+		}
+	}
+	return tx.regroup(ctx, seeds, delta)
+}
+
+// keysOf loads the stored keys of ids.
+func (tx *Tx) keysOf(ctx context.Context, ids []int64) (map[int64]map[string]matchKey, error) {
+	out := map[int64]map[string]matchKey{}
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT contact_id, match_key, kind, name FROM contact_match_keys WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load match keys: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var k matchKey
+			if err := rows.Scan(&id, &k.key, &k.kind, &k.name); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load match keys: %w", err)
+			}
+			if out[id] == nil {
+				out[id] = map[string]matchKey{}
+			}
+			out[id][k.key] = k
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load match keys: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// keyHolders is what a regroup knows of one key: how many live contacts
+// hold it and (up to maxKeyMembers+1 of) who they are.
+type keyHolders struct {
+	kind    string
+	n       int
+	members []keyMember
+}
+
+type keyMember struct {
+	id   int64
+	name []string
+}
+
+// regroup recomputes the groups of the seeds and of everything linked to
+// them, old links and new. delta counts, per key, holders added (+) or
+// removed (-) by this change: a key whose count crosses maxKeyMembers
+// starts or stops linking all its holders, so they regroup too.
+func (tx *Tx) regroup(ctx context.Context, seeds map[int64]bool, delta map[string]int) error {
+	visited := map[int64]bool{}
+	var frontier []int64
+	visit := func(id int64) {
+		if !visited[id] {
+			visited[id] = true
+			frontier = append(frontier, id)
+		}
+	}
+	for _, id := range sortedIDs(seeds) {
+		visit(id)
+	}
+	keys := map[string]*keyHolders{}
+	if len(delta) > 0 {
+		names := make([]string, 0, len(delta))
+		for k := range delta {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if err := tx.loadHolders(ctx, names, keys); err != nil {
+			return err
+		}
+		for _, k := range names {
+			h := keys[k]
+			now := 0
+			if h != nil {
+				now = h.n
+			}
+			before := now - delta[k]
+			if (before <= maxKeyMembers) == (now <= maxKeyMembers) {
+				continue
+			}
+			all, err := tx.allHolders(ctx, k)
+			if err != nil {
+				return err
+			}
+			for _, id := range all {
+				visit(id)
+			}
+		}
+	}
+	oldGroup := map[int64]int64{}
+	expanded := map[string]bool{}
+	for len(frontier) > 0 {
+		f := frontier
+		frontier = nil
+		// Old groups are revisited whole: a change may split them.
+		groups, err := tx.groupsOf(ctx, f)
+		if err != nil {
+			return err
+		}
+		var gids []int64
+		for id, g := range groups {
+			oldGroup[id] = g
+			gids = append(gids, g)
+		}
+		members, err := tx.membersOf(ctx, gids)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			visit(m)
+		}
+		held, err := tx.keyNamesOf(ctx, f)
+		if err != nil {
+			return err
+		}
+		var unknown, fresh []string
+		for _, k := range held {
+			if expanded[k] {
+				continue
+			}
+			expanded[k] = true
+			fresh = append(fresh, k)
+			if keys[k] == nil {
+				unknown = append(unknown, k)
+			}
+		}
+		if err := tx.loadHolders(ctx, unknown, keys); err != nil {
+			return err
+		}
+		for _, k := range fresh {
+			h := keys[k]
+			if h == nil || h.n < 2 || h.n > maxKeyMembers {
+				continue
+			}
+			for _, m := range h.members {
+				if len(visited) < maxRegroupVisit {
+					visit(m.id)
+				}
+			}
+		}
+	}
+	ids := sortedIDs(visited)
+	dismissed, err := tx.dismissalsAmong(ctx, ids)
+	if err != nil {
+		return err
+	}
+	groups := linkGroups(keys, visited, dismissed)
+	return tx.writeGroups(ctx, ids, oldGroup, groups)
+}
+
+// groupSummary is a group as stored: its members and links.
+type groupSummary struct {
+	ids   []int64
+	rank  int
+	links []contactd.DuplicateLink
+}
+
+// linkGroups links the visited contacts through keys and returns the
+// connected groups of two or more, each with its links.
+func linkGroups(keys map[string]*keyHolders, visited map[int64]bool, dismissed map[[2]int64]bool) []*groupSummary {
+	parent := map[int64]int64{}
+	var find func(int64) int64
+	find = func(x int64) int64 {
+		p, ok := parent[x]
+		if !ok || p == x {
+			return x
+		}
+		r := find(p)
+		parent[x] = r
+		return r
+	}
+	union := func(a, b int64) {
+		ra, rb := find(a), find(b)
+		if ra == rb {
+			return
+		}
+		if ra < rb {
+			parent[rb] = ra
+		} else {
+			parent[ra] = rb
+		}
+	}
+	type link struct {
+		key  string
+		ids  map[int64]bool
+		conf float64
+		kind string
+	}
+	var links []*link
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		h := keys[k]
+		if h.n < 2 || h.n > maxKeyMembers {
+			continue
+		}
+		var l *link
+		for i, a := range h.members {
+			for _, b := range h.members[i+1:] {
+				if !visited[a.id] || !visited[b.id] || dismissed[pairOf(a.id, b.id)] {
+					continue
+				}
+				conf := matchConfidence[h.kind]
+				if h.kind != contactd.MatchEmail && h.kind != contactd.MatchPhone {
+					s, ok := fuzzy.Similar(a.name, b.name)
+					if !ok {
+						continue
+					}
+					conf *= s
+				}
+				if l == nil {
+					l = &link{key: k, ids: map[int64]bool{}, kind: h.kind}
+					links = append(links, l)
+				}
+				l.ids[a.id], l.ids[b.id] = true, true
+				l.conf = max(l.conf, conf)
+				union(a.id, b.id)
+			}
+		}
+	}
+	byRoot := map[int64]*groupSummary{}
+	for _, l := range links {
+		var root int64
+		for id := range l.ids {
+			root = find(id)
+			break
+		}
+		g := byRoot[root]
+		if g == nil {
+			g = &groupSummary{}
+			byRoot[root] = g
+		}
+		g.links = append(g.links, contactd.DuplicateLink{Match: l.kind, Key: l.key, Confidence: round3(l.conf), ContactIDs: sortedIDs(l.ids)})
+	}
+	var out []*groupSummary
+	for _, id := range sortedIDs(visited) {
+		if g := byRoot[find(id)]; g != nil {
+			g.ids = append(g.ids, id)
+		}
+	}
+	for _, root := range sortedKeys(byRoot) {
+		g := byRoot[root]
+		sort.SliceStable(g.links, func(i, j int) bool { return strongerLink(g.links[i], g.links[j]) })
+		g.rank = matchRank[g.links[0].Match]
+		out = append(out, g)
+	}
+	return out
+}
+
+// strongerLink orders links: higher confidence, then stronger kind, then key.
+func strongerLink(a, b contactd.DuplicateLink) bool {
+	if a.Confidence != b.Confidence {
+		return a.Confidence > b.Confidence
+	}
+	if matchRank[a.Match] != matchRank[b.Match] {
+		return matchRank[a.Match] < matchRank[b.Match]
+	}
+	return a.Key < b.Key
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+func pairOf(a, b int64) [2]int64 {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]int64{a, b}
+}
+
+// writeGroups replaces the groups of the visited contacts with groups.
+func (tx *Tx) writeGroups(ctx context.Context, visited []int64, oldGroup map[int64]int64, groups []*groupSummary) error {
+	ws := tx.actor.WorkspaceID
+	if len(oldGroup) > 0 {
+		gidSet := map[int64]bool{}
+		for _, g := range oldGroup {
+			gidSet[g] = true
+		}
+		for _, chunk := range chunkIDs(sortedIDs(gidSet), 500) {
+			args, marks := inArgs(ws, chunk)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_groups WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
+				return fmt.Errorf("drop duplicate groups: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
+				return fmt.Errorf("drop duplicate members: %w", err)
+			}
+		}
+	}
+	var gArgs, mArgs []any
+	var gValues, mValues []string
+	flush := func(force bool) error {
+		if len(gValues) > 0 && (force || len(gValues) >= bulkChunk) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_groups (workspace_id, group_id, match_rank, size, summary) VALUES `+strings.Join(gValues, ", "), gArgs...); err != nil {
+				return fmt.Errorf("add duplicate groups: %w", err)
+			}
+			gArgs, gValues = gArgs[:0], gValues[:0]
+		}
+		if len(mValues) > 0 && (force || len(mValues) >= bulkChunk) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_members (workspace_id, contact_id, group_id) VALUES `+strings.Join(mValues, ", "), mArgs...); err != nil {
+				return fmt.Errorf("add duplicate members: %w", err)
+			}
+			mArgs, mValues = mArgs[:0], mValues[:0]
+		}
+		return nil
+	}
+	for _, g := range groups {
+		gid := g.ids[0]
+		gValues = append(gValues, placeholders(len(gArgs)+1, 5))
+		gArgs = append(gArgs, ws, gid, g.rank, len(g.ids), jsonArg(g.links))
+		for _, id := range g.ids {
+			mValues = append(mValues, placeholders(len(mArgs)+1, 3))
+			mArgs = append(mArgs, ws, id, gid)
+		}
+		if err := flush(false); err != nil {
+			return err
+		}
+	}
+	return flush(true)
+}
+
+// groupsOf maps those of ids that are in a group to its id.
+func (tx *Tx) groupsOf(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`, args, func(a, b int64) { out[a] = b }); err != nil {
+			return nil, fmt.Errorf("find duplicate groups: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// membersOf lists the members of the groups gids.
+func (tx *Tx) membersOf(ctx context.Context, gids []int64) ([]int64, error) {
+	var out []int64
+	for _, chunk := range chunkIDs(dedupeIDs(gids), 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args, func(a, _ int64) { out = append(out, a) }); err != nil {
+			return nil, fmt.Errorf("find duplicate members: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// dismissalsAmong returns the dismissed pairs that touch ids.
+func (tx *Tx) dismissalsAmong(ctx context.Context, ids []int64) (map[[2]int64]bool, error) {
+	out := map[[2]int64]bool{}
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		for _, col := range []string{"contact_a", "contact_b"} {
+			if err := tx.scanPairs(ctx, `SELECT contact_a, contact_b FROM duplicate_dismissals WHERE workspace_id = $1 AND `+col+` IN (`+marks+`)`, args, func(a, b int64) { out[pairOf(a, b)] = true }); err != nil {
+				return nil, fmt.Errorf("find dismissals: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// keyNamesOf lists the keys ids hold.
+func (tx *Tx) keyNamesOf(ctx context.Context, ids []int64) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT match_key FROM contact_match_keys WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load match keys: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// loadHolders fills keys with the holders of names: how many live contacts
+// hold each, and who they are when that is 2 to maxKeyMembers (the keys
+// that link). Counting first keeps both cheap cases cheap: most keys of a
+// batch are held by one contact, and a key held by thousands links nobody.
+func (tx *Tx) loadHolders(ctx context.Context, names []string, keys map[string]*keyHolders) error {
+	var linking []string
+	for start := 0; start < len(names); start += 500 {
+		chunk := names[start:min(start+500, len(names))]
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT match_key, count(*) FROM contact_match_keys
+			WHERE workspace_id = $1 AND match_key IN (`+marks+`) GROUP BY match_key`, args...)
+		if err != nil {
+			return fmt.Errorf("count key holders: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return fmt.Errorf("count key holders: %w", err)
+			}
+			keys[k] = &keyHolders{n: n}
+			if n >= 2 && n <= maxKeyMembers {
+				linking = append(linking, k)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("count key holders: %w", err)
+		}
+	}
+	for start := 0; start < len(linking); start += 500 {
+		chunk := linking[start:min(start+500, len(linking))]
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT match_key, kind, contact_id, name FROM contact_match_keys
+			WHERE workspace_id = $1 AND match_key IN (`+marks+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load key holders: %w", err)
+		}
+		for rows.Next() {
+			var k, kind, name string
+			var id int64
+			if err := rows.Scan(&k, &kind, &id, &name); err != nil {
+				rows.Close()
+				return fmt.Errorf("load key holders: %w", err)
+			}
+			h := keys[k]
+			h.kind = kind
+			h.members = append(h.members, keyMember{id: id, name: strings.Fields(name)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load key holders: %w", err)
+		}
+	}
+	for _, k := range linking {
+		m := keys[k].members
+		sort.Slice(m, func(i, j int) bool { return m[i].id < m[j].id })
+	}
+	return nil
+}
+
+// allHolders lists every holder of key; only for keys crossing
+// maxKeyMembers, which hold a few more than that.
+func (tx *Tx) allHolders(ctx context.Context, key string) ([]int64, error) {
+	var out []int64
+	err := tx.scanPairs(ctx, `SELECT contact_id, 0 FROM contact_match_keys WHERE workspace_id = $1 AND match_key = $2`,
+		[]any{tx.actor.WorkspaceID, key}, func(a, _ int64) { out = append(out, a) })
+	if err != nil {
+		return nil, fmt.Errorf("load key holders: %w", err)
+	}
+	return out, nil
+}
+
+// scanPairs runs a query of two integer columns.
+func (tx *Tx) scanPairs(ctx context.Context, q string, args []any, fn func(a, b int64)) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b int64
+		if err := rows.Scan(&a, &b); err != nil {
+			return err
+		}
+		fn(a, b)
+	}
+	return rows.Err()
+}
+
+// inArgs returns ws followed by values as arguments, and "$2, $3, ..." for
+// an IN list of the values.
+func inArgs[T any](ws int64, values []T) ([]any, string) {
+	args := make([]any, 0, len(values)+1)
+	args = append(args, ws)
+	marks := make([]string, len(values))
+	for i, v := range values {
+		args = append(args, v)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	return args, strings.Join(marks, ", ")
+}
+
+func chunkIDs[T any](ids []T, n int) [][]T {
+	var out [][]T
+	for start := 0; start < len(ids); start += n {
+		out = append(out, ids[start:min(start+n, len(ids))])
+	}
+	return out
+}
+
+func sortedIDs(set map[int64]bool) []int64 {
+	out := make([]int64, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func sortedKeys[V any](m map[int64]V) []int64 {
+	out := make([]int64, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func dedupeIDs(ids []int64) []int64 {
+	set := map[int64]bool{}
+	for _, id := range ids {
+		set[id] = true
+	}
+	return sortedIDs(set)
+}
+
+// backfillMatchKeys gives the contacts that predate match keys (listed by
+// migration 0005 in match_key_backfill) their keys and groups, a thousand
+// at a time. Open runs it after migrating; an empty queue costs one query.
+func (db *DB) backfillMatchKeys(ctx context.Context) error {
+	for {
+		var ws int64
+		err := db.write.QueryRowContext(ctx, `SELECT workspace_id FROM match_key_backfill ORDER BY workspace_id LIMIT 1`).Scan(&ws)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return fmt.Errorf("backfill match keys: %w", err)
+		}
+		wctx := contactd.WithActor(ctx, contactd.Actor{WorkspaceID: ws, Role: contactd.RoleAdmin})
+		err = db.inTx(wctx, func(tx *Tx) error {
+			var ids []int64
+			if err := tx.scanPairs(ctx, `SELECT contact_id, 0 FROM match_key_backfill WHERE workspace_id = $1 ORDER BY contact_id LIMIT 1000`,
+				[]any{ws}, func(a, _ int64) { ids = append(ids, a) }); err != nil {
+				return fmt.Errorf("backfill match keys: %w", err)
+			}
+			// Locked like every other writer's, so no change of theirs
+			// interleaves with this one.
+			cs, err := tx.lockContacts(ctx, ids)
+			if err != nil {
+				return err
+			}
+			if err := tx.refreshMatchKeys(ctx, cs...); err != nil {
+				return err
+			}
+			args, marks := inArgs(ws, ids)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM match_key_backfill WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`, args...); err != nil {
+				return fmt.Errorf("backfill match keys: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// contactsByID reads contacts (any status) inside tx, in id order; missing
+// ids are left out.
+func (tx *Tx) contactsByID(ctx context.Context, ids []int64) ([]*contactd.Contact, error) {
+	var out []*contactd.Contact
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.workspace_id = $1 AND c.id IN (`+marks+`) ORDER BY c.id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read contacts: %w", err)
+		}
+		for rows.Next() {
+			c, err := scanContact(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read contacts: %w", err)
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read contacts: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// contactsAt picks built[i] for each i of idx.
+func contactsAt(built []*contactd.Contact, idx []int) []*contactd.Contact {
+	out := make([]*contactd.Contact, len(idx))
+	for j, i := range idx {
+		out[j] = built[i]
+	}
+	return out
+}
