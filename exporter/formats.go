@@ -151,8 +151,9 @@ func (j *jsonlWriter) Close() error { return j.buf.Flush() }
 
 func (j *jsonlWriter) Abort() {}
 
-// xlsxRowsPerSheet is Excel's limit of rows in a sheet, header included.
-const xlsxRowsPerSheet = 1 << 20
+// xlsxRowsPerSheet is Excel's limit of rows in a sheet, header included
+// (a variable so that a test can roll sheets over without a million rows).
+var xlsxRowsPerSheet = 1 << 20
 
 // xlsxWriter streams rows into an XLSX workbook with excelize's
 // StreamWriter, which keeps at most 16 MiB of a sheet in memory and spills

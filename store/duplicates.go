@@ -92,33 +92,24 @@ func (db *DB) FindDuplicateGroups(ctx context.Context, f contactd.DuplicateFilte
 	if len(page) == 0 {
 		return []*contactd.DuplicateGroup{}, info, nil
 	}
-	gids := make([]int64, len(page))
 	byGID := map[int64]*contactd.DuplicateGroup{}
-	for i, p := range page {
-		gids[i] = p.gid
+	for _, p := range page {
 		byGID[p.gid] = p.g
 	}
-	// Two plain lookups rather than a join: without fresh statistics the
-	// planner may walk every contact in id order to serve a joined ORDER BY.
-	args, marks := inArgs(actor.WorkspaceID, gids)
+	// A group's members are the contacts of its links, so the contacts are
+	// one primary-key lookup. (A join through duplicate_members would let a
+	// planner without fresh statistics walk every contact in id order.)
 	groupOf := map[int64]int64{}
 	var ids []int64
-	mrows, err := db.read.QueryContext(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...)
-	if err != nil {
-		return nil, info, fmt.Errorf("find duplicate members: %w", err)
-	}
-	for mrows.Next() {
-		var id, gid int64
-		if err := mrows.Scan(&id, &gid); err != nil {
-			mrows.Close()
-			return nil, info, fmt.Errorf("find duplicate members: %w", err)
+	for _, p := range page {
+		for _, l := range p.g.Links {
+			for _, id := range l.ContactIDs {
+				if _, ok := groupOf[id]; !ok {
+					groupOf[id] = p.gid
+					ids = append(ids, id)
+				}
+			}
 		}
-		groupOf[id] = gid
-		ids = append(ids, id)
-	}
-	mrows.Close()
-	if err := mrows.Err(); err != nil {
-		return nil, info, fmt.Errorf("find duplicate members: %w", err)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for _, chunk := range chunkIDs(ids, 500) {

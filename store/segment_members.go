@@ -9,11 +9,9 @@ import (
 	"github.com/contactd/contactd"
 )
 
-// memberChunk is how many ids one membership statement carries, and
-// rowChunk how many rows one multi-row INSERT does. SQLite looks up each
-// $N of a statement by a linear search while parsing it, so a statement of
-// thousands of placeholders costs more to parse than to run; about a
-// thousand placeholders a statement keeps that small on both engines.
+// memberChunk is how many ids one IN list carries, and rowChunk how many
+// rows one multi-row INSERT does: about a thousand placeholders a
+// statement, well within both engines' limits.
 const (
 	memberChunk = 500
 	rowChunk    = 160
@@ -297,12 +295,20 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 	if err != nil {
 		return nil, info, err
 	}
-	sel, err := db.segmentSelection(ctx, db.read, s, db.now())
+	now := db.now()
+	sel, err := db.segmentSelection(ctx, db.read, s, now, false)
 	if err != nil {
 		return nil, info, err
 	}
 	if err := db.countContacts(ctx, sel.from, sel.w, true, &info); err != nil {
 		return nil, info, err
+	}
+	if info.TotalCapped {
+		// Matches are plentiful: walking contacts in id order finds a page
+		// of them soon, where looking up every match first would not.
+		if sel, err = db.segmentSelection(ctx, db.read, s, now, true); err != nil {
+			return nil, info, err
+		}
 	}
 	offset := 0
 	if p.AfterID > 0 {
@@ -347,7 +353,7 @@ func (db *DB) ForEachSegmentMember(ctx context.Context, segmentID int64, fn func
 	if err != nil {
 		return err
 	}
-	sel, err := db.segmentSelection(ctx, db.read, s, db.now())
+	sel, err := db.segmentSelection(ctx, db.read, s, db.now(), false)
 	if err != nil {
 		return err
 	}

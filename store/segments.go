@@ -351,7 +351,7 @@ func segmentUsers(ctx context.Context, q queryer, ws, id int64) ([]*contactd.Seg
 
 // countSegment counts the active members of s now.
 func (db *DB) countSegment(ctx context.Context, q queryer, s *contactd.Segment) (int64, error) {
-	sel, err := db.segmentSelection(ctx, q, s, db.now())
+	sel, err := db.segmentSelection(ctx, q, s, db.now(), false)
 	if err != nil {
 		return 0, err
 	}
@@ -371,26 +371,22 @@ type selection struct {
 
 // segmentSelection is the active members of s. A static segment is walked
 // from its membership rows, in contact id order; a dynamic one is its rules.
-func (db *DB) segmentSelection(ctx context.Context, q queryer, s *contactd.Segment, now time.Time) (*selection, error) {
+// walk compiles the rules for a page in id order rather than for a count
+// (see ruleTarget.walk).
+func (db *DB) segmentSelection(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool) (*selection, error) {
 	w := &where{}
 	if s.Type == contactd.SegmentStatic {
+		// CROSS JOIN makes SQLite, which has no statistics, walk the
+		// segment's rows and look each contact up, the right order at any
+		// size; PostgreSQL reads it as a plain join and plans it freely.
 		w.add("m.workspace_id = $%d", s.WorkspaceID)
 		w.add("m.segment_id = $%d", s.ID)
-		// Written so that no index on status applies, which leaves one way
-		// in: walk the segment's rows and look each contact up by primary
-		// key, right at any size. Given c.status = $n, a planner without
-		// statistics (SQLite, where ANALYZE never runs; PostgreSQL just
-		// after a bulk load) may instead walk every active contact of the
-		// workspace and probe the segment for each.
-		w.add("COALESCE(c.status, '') = $%d", contactd.StatusActive)
-		return &selection{
-			from:  "segment_members m JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id",
-			order: "m.contact_id", w: w,
-		}, nil
+		w.add("c.workspace_id = m.workspace_id AND c.id = m.contact_id AND c.status = $%d", contactd.StatusActive)
+		return &selection{from: "segment_members m CROSS JOIN contacts c", order: "m.contact_id", w: w}, nil
 	}
 	w.add("c.workspace_id = $%d", s.WorkspaceID)
 	w.add("c.status = $%d", contactd.StatusActive)
-	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID}
+	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID, walk: walk}
 	cond, err := rules.Compile(s.Rules, t)
 	if err != nil {
 		return nil, err
@@ -415,6 +411,12 @@ type ruleTarget struct {
 	depth int
 	// path names the rules in errors ("rules" when unset).
 	path string
+	// walk writes membership of tags and static segments as a test of each
+	// contact (EXISTS), for a page that walks contacts in id order and
+	// stops after a few matches. Otherwise it is a set the contacts are
+	// looked up from (IN), which serves counts and full reads: SQLite then
+	// drives the query from the tag's or segment's own rows.
+	walk bool
 }
 
 func (t *ruleTarget) invalid(format string, args ...any) error {
@@ -475,9 +477,8 @@ func (t *ruleTarget) CustomNumber(name string) string {
 			THEN CAST(%[2]s AS REAL) END END)`, p, v, d)
 }
 
-// HasTag reads contact_tags. The positive form is an IN over the tag's
-// index range, which both engines can drive from the tag side; the
-// negative one is an anti-join.
+// HasTag reads contact_tags, as a set to look contacts up from or, for a
+// walk and for "has not", as a test of each contact.
 func (t *ruleTarget) HasTag(tags []string, want bool) string {
 	ws := t.Arg(t.ws)
 	tagCond := ""
@@ -488,8 +489,11 @@ func (t *ruleTarget) HasTag(tags []string, want bool) string {
 		}
 		tagCond = " AND tag IN (" + strings.Join(marks, ", ") + ")"
 	}
-	if want {
+	switch {
+	case want && !t.walk:
 		return "c.id IN (SELECT contact_id FROM contact_tags WHERE workspace_id = " + ws + tagCond + ")"
+	case want:
+		return "EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + ")"
 	}
 	return "NOT EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + ")"
 }
@@ -509,8 +513,11 @@ func (t *ruleTarget) InSegment(id int64, want bool) (string, error) {
 	}
 	if s.Type == contactd.SegmentStatic {
 		ws, seg := t.Arg(t.ws), t.Arg(id)
-		if want {
+		switch {
+		case want && !t.walk:
 			return "c.id IN (SELECT contact_id FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + ")", nil
+		case want:
+			return "EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id)", nil
 		}
 		return "NOT EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id)", nil
 	}

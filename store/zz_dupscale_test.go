@@ -59,11 +59,46 @@ func TestDupReadAtScale(t *testing.T) {
 		}
 	}
 	t.Logf("synthetic load of %d contacts: %s", n, time.Since(start).Round(time.Second))
+	if engine == store.SQLite {
+		for _, q := range []string{
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8,9,10,11,12)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id = 5`,
+			`UPDATE contacts SET version = version WHERE workspace_id = 1 AND id IN (1,2,3,4,5,6,7,8)`,
+			`UPDATE contacts SET version = version WHERE workspace_id = 1 AND id = 1`,
+			`SELECT group_id, match_rank, summary FROM duplicate_groups WHERE workspace_id = 1 ORDER BY match_rank, group_id LIMIT 51 OFFSET 0`,
+			`SELECT c.id, c.email FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (` + firstGIDs(t, raw) + `)`,
+			`SELECT c.id, c.email FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (` + firstGIDs(t, raw) + `) ORDER BY c.id`,
+		} {
+			rows, _ := raw.Query(`EXPLAIN QUERY PLAN ` + q)
+			for rows.Next() {
+				var a, b, c int
+				var d string
+				rows.Scan(&a, &b, &c, &d)
+				t.Log(q[:min(len(q), 100)], " -> ", d)
+			}
+			rows.Close()
+			st := time.Now()
+			rows, _ = raw.Query(q)
+			for rows.Next() {
+			}
+			rows.Close()
+			t.Log("   took ", time.Since(st))
+		}
+	}
 	if os.Getenv("DUPBENCH_EXPLAIN") != "" {
 		for _, q := range []string{
-			`SELECT count(*) FROM duplicate_groups WHERE workspace_id = 1`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8,9,10,11,12)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20)`,
+			`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id = 5`,
+			`UPDATE contacts SET version = version WHERE workspace_id = 1 AND id IN (1,2,3,4,5,6,7,8)`,
+			`UPDATE contacts SET version = version WHERE workspace_id = 1 AND id = 1`,
 			`SELECT group_id, match_rank, summary FROM duplicate_groups WHERE workspace_id = 1 ORDER BY match_rank, group_id LIMIT 51 OFFSET 0`,
-			`SELECT m.group_id, c.id, c.email FROM duplicate_members m JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id WHERE m.workspace_id = 1 AND m.group_id IN (` + firstGIDs(t, raw) + `) ORDER BY c.id`,
+			`SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = 1 AND group_id IN (` + firstGIDs(t, raw) + `)`,
+			`SELECT * FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (` + firstGIDs(t, raw) + `)`,
+			`SELECT group_id, match_rank, summary FROM duplicate_groups WHERE workspace_id = 1 ORDER BY match_rank, group_id LIMIT 51 OFFSET 9950`,
 		} {
 			rows, err := raw.Query(`EXPLAIN ANALYZE ` + q)
 			if err != nil {

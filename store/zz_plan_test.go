@@ -23,6 +23,10 @@ func TestDupPlans(t *testing.T) {
 	raw.Exec(`CREATE TABLE k2 (workspace_id INTEGER NOT NULL, match_key TEXT NOT NULL, contact_id INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', PRIMARY KEY (workspace_id, match_key, contact_id))`)
 	raw.Exec(`CREATE INDEX k2c ON k2 (workspace_id, contact_id)`)
 	for _, q := range []string{
+		`SELECT c.id FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3) ORDER BY c.id`,
+		`SELECT c.id, c.email FROM contacts c WHERE c.workspace_id = 1 AND c.id IN (1,2,3)`,
+		`UPDATE contacts SET status = 'merged', merged_into = 5 WHERE workspace_id = 1 AND id IN (1,2)`,
+		`SELECT count(*) FROM duplicate_groups WHERE workspace_id = 1 AND match_rank = 1`,
 		`SELECT match_key, count(*) FROM contact_match_keys WHERE workspace_id = 1 AND match_key IN ('a','b') GROUP BY match_key`,
 		`SELECT match_key, kind, contact_id, name FROM contact_match_keys WHERE workspace_id = 1 AND match_key IN ('a','b') ORDER BY match_key, contact_id`,
 		`SELECT match_key FROM contact_match_keys WHERE workspace_id = 1 AND contact_id IN (1,2)`,

@@ -53,7 +53,13 @@ func (s *server) close() {
 // Decoding into out (when non-nil) happens after the clock stops: a client's
 // JSON parsing is not the server's latency.
 func (s *server) get(path string, out any) (time.Duration, error) {
-	req, err := http.NewRequest(http.MethodGet, s.base+path, nil)
+	return s.getCtx(context.Background(), path, out)
+}
+
+// getCtx is get bounded by ctx; a request it cuts short returns an error
+// that wraps context.DeadlineExceeded.
+func (s *server) getCtx(ctx context.Context, path string, out any) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -52,7 +52,11 @@ CREATE TABLE contact_exports (
 -- Rule conditions on the fields campaigns target most: a city, a phone's
 -- country. Rules fold text in ASCII and compare in byte order, exactly as
 -- SQLite does, hence COLLATE "C". status comes before the value so that the
--- active members of a segment are one index range. Tags are served by
--- contact_tags, created_at by contacts_created.
-CREATE INDEX contacts_rule_city ON contacts (workspace_id, status, lower(city COLLATE "C"));
-CREATE INDEX contacts_rule_phone_country ON contacts (workspace_id, status, lower(phone_country COLLATE "C"));
+-- active members of a segment are one index range. INCLUDE holds the column
+-- itself, without which PostgreSQL cannot answer from an index on an
+-- expression alone, and the id that joins to tags and segments: counts are
+-- then index-only scans (20k matches of a million: 15 ms rather than 370;
+-- joined to a tag: 170 ms rather than 700, on a loaded 2-core machine).
+-- Tags are served by contact_tags, created_at by contacts_created.
+CREATE INDEX contacts_rule_city ON contacts (workspace_id, status, lower(city COLLATE "C")) INCLUDE (city, id);
+CREATE INDEX contacts_rule_phone_country ON contacts (workspace_id, status, lower(phone_country COLLATE "C")) INCLUDE (phone_country, id);
