@@ -14,6 +14,10 @@ import (
 	"github.com/contactd/contactd/tabfile"
 )
 
+// statisticsAfterRows is the size of import after which the planner's
+// statistics are refreshed (see store.RefreshStatistics).
+const statisticsAfterRows = 10000
+
 // Options tune imports.
 type Options struct {
 	BatchSize int    // rows per transaction (default 2000)
@@ -122,6 +126,11 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 			}
 		}
 		if readErr != nil {
+			if processed >= statisticsAfterRows {
+				if err := h.db.RefreshStatistics(ctx); err != nil {
+					h.log.Warn("refresh statistics after import", "import_id", imp.ID, "error", err)
+				}
+			}
 			return h.db.FinishImport(ctx, imp.ID, contactd.JobCompleted, "")
 		}
 		if err := ctx.Err(); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/contactd/contactd/exporter"
 	"github.com/contactd/contactd/importer"
 	"github.com/contactd/contactd/jobs"
+	"github.com/contactd/contactd/phone"
 	"github.com/contactd/contactd/store"
 )
 
@@ -35,6 +36,9 @@ func serve(ctx context.Context, cfg config) error {
 		return err
 	}
 
+	// Build the phone fast path's tables now rather than in the first
+	// request or import that needs them.
+	phone.Warm()
 	runner := jobs.New(db, log, jobs.Options{Workers: cfg.jobWorkers, Lease: cfg.jobLease})
 	importOpts := importer.Options{TempDir: cfg.tempDir}
 	runner.Handle(contactd.JobKindImport, importer.NewHandler(db, log, importOpts))

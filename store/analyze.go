@@ -1,0 +1,22 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// RefreshStatistics updates the planner's statistics after a bulk change.
+// PostgreSQL plans a table it has no statistics for as if it were tiny,
+// and right after a first large import that turned indexed lookups into
+// scans of every contact; autovacuum catches up only later. SQLite's
+// PRAGMA optimize does the same job where it is needed.
+func (db *DB) RefreshStatistics(ctx context.Context) error {
+	q := `PRAGMA optimize`
+	if db.dialect.name() == Postgres {
+		q = `ANALYZE contacts, contact_tags, audit_events`
+	}
+	if _, err := db.write.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("refresh statistics: %w", err)
+	}
+	return nil
+}
