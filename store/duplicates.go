@@ -111,32 +111,19 @@ func (db *DB) FindDuplicateGroups(ctx context.Context, f contactd.DuplicateFilte
 			}
 		}
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	for _, chunk := range chunkIDs(ids, 500) {
-		args, marks := inArgs(actor.WorkspaceID, chunk)
-		crows, err := db.read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.workspace_id = $1 AND c.id IN (`+marks+`)`, args...)
-		if err != nil {
-			return nil, info, fmt.Errorf("find duplicate contacts: %w", err)
-		}
-		var cs []*contactd.Contact
-		for crows.Next() {
-			c, err := scanContact(crows)
-			if err != nil {
-				crows.Close()
-				return nil, info, fmt.Errorf("find duplicate contacts: %w", err)
-			}
-			cs = append(cs, c)
-		}
-		crows.Close()
-		if err := crows.Err(); err != nil {
-			return nil, info, fmt.Errorf("find duplicate contacts: %w", err)
-		}
-		sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
-		for _, c := range cs {
-			g := byGID[groupOf[c.ID]]
-			g.Contacts = append(g.Contacts, c)
-			g.ContactIDs = append(g.ContactIDs, c.ID)
-		}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return nil, info, fmt.Errorf("find duplicate contacts: %w", err)
+	}
+	defer conn.Close()
+	cs, err := readContacts(ctx, conn, actor.WorkspaceID, ids, "")
+	if err != nil {
+		return nil, info, err
+	}
+	for _, c := range cs {
+		g := byGID[groupOf[c.ID]]
+		g.Contacts = append(g.Contacts, c)
+		g.ContactIDs = append(g.ContactIDs, c.ID)
 	}
 	out := make([]*contactd.DuplicateGroup, len(page))
 	for i, p := range page {
@@ -187,7 +174,7 @@ func (db *DB) DismissDuplicates(ctx context.Context, ids []int64) (int, error) {
 		if err := tx.lockMatchKeys(ctx); err != nil {
 			return err
 		}
-		found, err := tx.contactsByID(ctx, ids)
+		found, err := readContacts(ctx, tx.Tx, tx.actor.WorkspaceID, ids, "")
 		if err != nil {
 			return err
 		}

@@ -833,32 +833,6 @@ func (db *DB) backfillMatchKeys(ctx context.Context) error {
 	}
 }
 
-// contactsByID reads contacts (any status) inside tx, in id order; missing
-// ids are left out.
-func (tx *Tx) contactsByID(ctx context.Context, ids []int64) ([]*contactd.Contact, error) {
-	var out []*contactd.Contact
-	for _, chunk := range chunkIDs(ids, 500) {
-		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
-		rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.workspace_id = $1 AND c.id IN (`+marks+`) ORDER BY c.id`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("read contacts: %w", err)
-		}
-		for rows.Next() {
-			c, err := scanContact(rows)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read contacts: %w", err)
-			}
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read contacts: %w", err)
-		}
-	}
-	return out, nil
-}
-
 // contactsAt picks built[i] for each i of idx.
 func contactsAt(built []*contactd.Contact, idx []int) []*contactd.Contact {
 	out := make([]*contactd.Contact, len(idx))

@@ -127,13 +127,15 @@ func (db *DB) MergeContacts(ctx context.Context, primaryID int64, secondaryIDs [
 			return fmt.Errorf("find contacts merged into secondaries: %w", err)
 		}
 		sort.Slice(state.Repointed, func(i, j int) bool { return state.Repointed[i].ID < state.Repointed[j].ID })
+		for _, s := range secs {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE contacts SET status = 'merged', merged_into = $1, version = version + 1, updated_at = $2
+				WHERE workspace_id = $3 AND id = $4`, primaryID, timeArg(tx.now), tx.actor.WorkspaceID, s.ID); err != nil {
+				return fmt.Errorf("mark secondary merged: %w", err)
+			}
+		}
 		n := len(args)
 		args = append(args, primaryID, timeArg(tx.now))
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`
-			UPDATE contacts SET status = 'merged', merged_into = $%d, version = version + 1, updated_at = $%d
-			WHERE workspace_id = $1 AND id IN (%s)`, n+1, n+2, marks), args...); err != nil {
-			return fmt.Errorf("mark secondaries merged: %w", err)
-		}
 		if len(state.Repointed) > 0 {
 			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`
 				UPDATE contacts SET merged_into = $%d, version = version + 1, updated_at = $%d
@@ -281,23 +283,35 @@ func sortedFieldNames(m map[string]any) []string {
 
 // lockContacts reads ids for change, locking their rows in id order on
 // PostgreSQL so that transactions locking overlapping sets never deadlock.
+// Missing ids are left out. One prepared statement runs per id: an IN list
+// would let SQLite, which keeps no statistics, scan a workspace index rather
+// than look the ids up.
 func (tx *Tx) lockContacts(ctx context.Context, ids []int64) ([]*contactd.Contact, error) {
-	args, marks := inArgs(tx.actor.WorkspaceID, ids)
-	rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
-		WHERE c.workspace_id = $1 AND c.id IN (`+marks+`) ORDER BY c.id`+tx.db.dialect.forUpdate(), args...)
+	return readContacts(ctx, tx.Tx, tx.actor.WorkspaceID, ids, tx.db.dialect.forUpdate())
+}
+
+// readContacts reads ids (deduplicated, in id order) with one prepared
+// statement; suffix may lock the rows.
+func readContacts(ctx context.Context, q interface {
+	PrepareContext(context.Context, string) (*sql.Stmt, error)
+}, ws int64, ids []int64, suffix string) ([]*contactd.Contact, error) {
+	stmt, err := q.PrepareContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`+suffix)
 	if err != nil {
-		return nil, fmt.Errorf("lock contacts: %w", err)
+		return nil, fmt.Errorf("read contacts: %w", err)
 	}
-	defer rows.Close()
+	defer stmt.Close()
 	var out []*contactd.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
+	for _, id := range dedupeIDs(ids) {
+		c, err := scanContact(stmt.QueryRowContext(ctx, ws, id))
+		if isNoRows(err) {
+			continue
+		}
 		if err != nil {
-			return nil, fmt.Errorf("lock contacts: %w", err)
+			return nil, fmt.Errorf("read contact %d: %w", id, err)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // writeContactValues stores every value of c (an active contact).
@@ -507,13 +521,22 @@ func (tx *Tx) uniteMemberships(ctx context.Context, primaryID int64, secIDs []in
 	args, marks := inArgs(tx.actor.WorkspaceID, secIDs)
 	p := len(args) + 1
 	args = append(args, primaryID)
-	if err := tx.scanPairs(ctx, fmt.Sprintf(`
-		SELECT DISTINCT segment_id, 0 FROM segment_members
-		WHERE workspace_id = $1 AND contact_id IN (%s)
-		  AND segment_id NOT IN (SELECT segment_id FROM segment_members WHERE workspace_id = $1 AND contact_id = $%d)
-		ORDER BY segment_id`, marks, p), args, func(s, _ int64) { state.SegmentsAdded = append(state.SegmentsAdded, s) }); err != nil {
+	// Set logic in Go keeps each query a plain index lookup by contact.
+	in := map[int64]bool{}
+	if err := tx.scanPairs(ctx, `SELECT segment_id, 0 FROM segment_members WHERE workspace_id = $1 AND contact_id = $2`,
+		[]any{tx.actor.WorkspaceID, primaryID}, func(s, _ int64) { in[s] = true }); err != nil {
+		return fmt.Errorf("find segments of primary: %w", err)
+	}
+	add := map[int64]bool{}
+	if err := tx.scanPairs(ctx, `SELECT segment_id, 0 FROM segment_members WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`,
+		args[:p-1], func(s, _ int64) {
+			if !in[s] {
+				add[s] = true
+			}
+		}); err != nil {
 		return fmt.Errorf("find segments of secondaries: %w", err)
 	}
+	state.SegmentsAdded = sortedIDs(add)
 	if len(state.SegmentsAdded) > 0 {
 		var vals []string
 		var iargs []any
@@ -525,10 +548,11 @@ func (tx *Tx) uniteMemberships(ctx context.Context, primaryID int64, secIDs []in
 			return fmt.Errorf("add primary to segments: %w", err)
 		}
 	}
-	if err := tx.scanPairs(ctx, `SELECT id, contact_id FROM contact_consents WHERE workspace_id = $1 AND contact_id IN (`+marks+`) ORDER BY id`,
+	if err := tx.scanPairs(ctx, `SELECT id, contact_id FROM contact_consents WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`,
 		args[:p-1], func(id, from int64) { state.ConsentsMoved = append(state.ConsentsMoved, repoint{id, from}) }); err != nil {
 		return fmt.Errorf("find consents of secondaries: %w", err)
 	}
+	sort.Slice(state.ConsentsMoved, func(i, j int) bool { return state.ConsentsMoved[i].ID < state.ConsentsMoved[j].ID })
 	if len(state.ConsentsMoved) > 0 {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE contact_consents SET contact_id = $%d WHERE workspace_id = $1 AND contact_id IN (%s)`, p, marks), args...); err != nil {
 			return fmt.Errorf("move consents: %w", err)

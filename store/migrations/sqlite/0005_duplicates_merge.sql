@@ -12,9 +12,11 @@ CREATE TABLE contact_match_keys (
     kind         TEXT NOT NULL,
     name         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (workspace_id, match_key, contact_id)
-); -- a rowid table: WITHOUT ROWID would make the planner scan the primary
-   -- key rather than look a contact's keys up in the index below
-CREATE INDEX contact_match_keys_contact ON contact_match_keys (workspace_id, contact_id, match_key);
+) WITHOUT ROWID;
+-- Covering, so that a contact's keys are read from this index alone: if a
+-- lookup also had to visit the table, SQLite (without statistics) would
+-- rather scan the workspace's part of the primary key.
+CREATE INDEX contact_match_keys_contact ON contact_match_keys (workspace_id, contact_id, match_key, kind, name);
 
 -- The groups those keys make, kept up to date at write time so that a page
 -- of groups is an index range. group_id is the group's lowest contact id;
