@@ -73,7 +73,10 @@ func (sqliteDialect) search(terms []string, argN int) searchSQL {
 		phrases[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
 	return searchSQL{
-		from:  "contact_search s JOIN contacts c ON c.id = s.rowid",
+		// CROSS JOIN fixes the order: the index drives, each hit looks up
+		// its contact. The other order runs the text search once per
+		// contact of the workspace.
+		from:  "contact_search s CROSS JOIN contacts c ON c.id = s.rowid",
 		where: fmt.Sprintf("contact_search MATCH $%d", argN),
 		order: "s.rowid",
 		args:  []any{strings.Join(phrases, " OR ")},

@@ -50,7 +50,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	var err error
 	if IsPostgresDSN(dsn) {
 		db.dialect = postgresDialect{}
-		db.write, err = sql.Open("pgx", dsn)
+		db.write, err = sql.Open("pgx", withCustomPlans(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -100,6 +100,22 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
+// withCustomPlans asks PostgreSQL to plan every statement for its actual
+// parameters. pgx caches prepared statements, and after five runs the
+// server may switch one to a generic plan that cannot see a search's
+// pattern: it then walks contacts in id order testing LIKE on every row
+// (350 ms instead of 24 ms at 100k contacts).
+func withCustomPlans(dsn string) string {
+	if strings.Contains(dsn, "plan_cache_mode") {
+		return dsn
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "plan_cache_mode=force_custom_plan"
+}
+
 // Engine names the database engine: SQLite or Postgres.
 func (db *DB) Engine() string { return db.dialect.name() }
 
@@ -125,3 +141,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // SetNow fixes the clock, for tests.
 func (db *DB) SetNow(now func() time.Time) { db.now = now }
+
+// Setting reads a PostgreSQL run-time setting, for tests and diagnostics.
+func (db *DB) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, `SELECT current_setting($1)`, name).Scan(&v)
+	return v, err
+}
