@@ -135,16 +135,7 @@ func (s *Server) removeDNC(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listDNCLists(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r)
-	if err != nil {
-		return err
-	}
-	list, info, err := s.store.FindDNCLists(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(list, page, info))
-	return nil
+	return servePage(w, r, s.store.FindDNCLists)
 }
 
 type dncListCreate struct {
@@ -268,16 +259,7 @@ func (s *Server) createDNCImport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listDNCImports(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r)
-	if err != nil {
-		return err
-	}
-	list, info, err := s.store.FindDNCImports(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(list, page, info))
-	return nil
+	return servePage(w, r, s.store.FindDNCImports)
 }
 
 func (s *Server) getDNCImport(w http.ResponseWriter, r *http.Request) error {

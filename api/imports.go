@@ -250,16 +250,7 @@ func safeFilename(name string) string {
 }
 
 func (s *Server) listImports(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r)
-	if err != nil {
-		return err
-	}
-	list, info, err := s.store.FindImports(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(list, page, info))
-	return nil
+	return servePage(w, r, s.store.FindImports)
 }
 
 func (s *Server) getImport(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -133,3 +134,17 @@ func ifMatch(r *http.Request) (int64, error) {
 }
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// servePage answers a list that takes nothing but paging parameters.
+func servePage[T any](w http.ResponseWriter, r *http.Request, find func(context.Context, contactd.Page) (T, contactd.PageInfo, error)) error {
+	page, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	list, info, err := find(r.Context(), page)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newList(list, page, info))
+	return nil
+}

@@ -63,16 +63,7 @@ func (s *Server) createSegment(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listSegments(w http.ResponseWriter, r *http.Request) error {
-	page, err := pageParams(r)
-	if err != nil {
-		return err
-	}
-	list, info, err := s.store.FindSegments(r.Context(), page)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, newList(list, page, info))
-	return nil
+	return servePage(w, r, s.store.FindSegments)
 }
 
 func (s *Server) getSegment(w http.ResponseWriter, r *http.Request) error {

@@ -36,7 +36,7 @@ func TestDetect(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			rd, err := open(f, tabfile.Options{})
+			rd, err := tabfile.OpenFile(f, tabfile.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

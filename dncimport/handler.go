@@ -60,7 +60,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 		return nil
 	}
 	ctx = contactd.WithActor(ctx, contactd.Actor{WorkspaceID: imp.WorkspaceID, KeyID: imp.CreatedByKey, Role: contactd.RoleWrite})
-	f, err := h.unpack(ctx, imp)
+	f, err := h.db.UnpackFile(ctx, imp.FileID, h.opts.TempDir)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 		f.Close()
 		os.Remove(f.Name())
 	}()
-	rd, err := open(f, h.opts.File)
+	rd, err := tabfile.OpenFile(f, h.opts.File)
 	if err != nil {
 		return h.fail(ctx, imp, err)
 	}
@@ -155,37 +155,13 @@ func publicMessage(err error) string {
 	return "the DNC import stopped on an internal error; the server log has details"
 }
 
-func (h *Handler) unpack(ctx context.Context, imp *contactd.DNCImport) (*os.File, error) {
-	f, err := os.CreateTemp(h.opts.TempDir, "contactd-dnc-*")
-	if err != nil {
-		return nil, fmt.Errorf("unpack dnc file: %w", err)
-	}
-	if _, err = h.db.CopyFile(ctx, imp.FileID, f); err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return f, nil
-}
-
-func open(f *os.File, opts tabfile.Options) (*tabfile.Reader, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return tabfile.Open(f, st.Size(), opts)
-}
-
 func (h *Handler) countRows(f *os.File, lay layout) (int64, error) {
 	g, err := os.Open(f.Name())
 	if err != nil {
 		return 0, err
 	}
 	defer g.Close()
-	rd, err := open(g, h.opts.File)
+	rd, err := tabfile.OpenFile(g, h.opts.File)
 	if err != nil {
 		return 0, err
 	}
@@ -225,7 +201,7 @@ var areaHeaders = map[string]bool{"area code": true, "areacode": true, "area": t
 // problems come back as *contactd.Error with tabfile's codes (empty_file,
 // binary_file, ...) or no_number_column.
 func Check(f *os.File, column string, opts tabfile.Options) error {
-	rd, err := open(f, opts)
+	rd, err := tabfile.OpenFile(f, opts)
 	var te *tabfile.Error
 	if errors.As(err, &te) {
 		return &contactd.Error{Code: te.Code, Message: te.Error()}

@@ -59,7 +59,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 	}
 	// The import's changes are the uploading key's, for the audit log.
 	ctx = contactd.WithActor(ctx, contactd.Actor{WorkspaceID: imp.WorkspaceID, KeyID: imp.CreatedByKey, Role: contactd.RoleWrite})
-	f, err := h.unpack(ctx, imp)
+	f, err := h.db.UnpackFile(ctx, imp.FileID, h.opts.TempDir)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 		f.Close()
 		os.Remove(f.Name())
 	}()
-	rd, err := openFile(f, h.opts.File)
+	rd, err := tabfile.OpenFile(f, h.opts.File)
 	if err != nil {
 		return h.fail(ctx, imp, err)
 	}
@@ -168,26 +168,6 @@ func publicMessage(err error) string {
 	return "the import stopped on an internal error; the server log has details"
 }
 
-// unpack copies the stored upload to a temporary file: the readers need a
-// seekable file (XLSX is a zip), and the database keeps the original.
-func (h *Handler) unpack(ctx context.Context, imp *contactd.ContactImport) (*os.File, error) {
-	f, err := os.CreateTemp(h.opts.TempDir, "contactd-import-*")
-	if err != nil {
-		return nil, fmt.Errorf("unpack import file: %w", err)
-	}
-	if _, err := h.db.CopyFile(ctx, imp.FileID, f); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return f, nil
-}
-
 // countRows reads the file once to know total_rows before the first batch,
 // so that progress means something from the start.
 func (h *Handler) countRows(f *os.File) (int64, error) {
@@ -196,7 +176,7 @@ func (h *Handler) countRows(f *os.File) (int64, error) {
 		return 0, err
 	}
 	defer g.Close()
-	rd, err := openFile(g, h.opts.File)
+	rd, err := tabfile.OpenFile(g, h.opts.File)
 	if err != nil {
 		return 0, err
 	}

@@ -49,7 +49,7 @@ type PreviewSummary struct {
 // headers: what an upload checks before it answers 202, so that a file or
 // mapping that cannot work is refused at once.
 func Sniff(f *os.File, opts contactd.ImportOptions, fileOpts tabfile.Options) (tabfile.Info, map[string]string, error) {
-	rd, err := openFile(f, fileOpts)
+	rd, err := tabfile.OpenFile(f, fileOpts)
 	if err != nil {
 		return tabfile.Info{}, nil, fileError(err)
 	}
@@ -61,7 +61,7 @@ func Sniff(f *os.File, opts contactd.ImportOptions, fileOpts tabfile.Options) (t
 
 // DryRun reads the whole file as an import would and writes nothing.
 func DryRun(f *os.File, opts contactd.ImportOptions, wsRegion string, fileOpts tabfile.Options) (*Preview, error) {
-	rd, err := openFile(f, fileOpts)
+	rd, err := tabfile.OpenFile(f, fileOpts)
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -138,13 +138,4 @@ func fileError(err error) error {
 		return &contactd.Error{Code: te.Code, Message: te.Error()}
 	}
 	return err
-}
-
-// openFile opens f with the tabular reader, which reads by offset.
-func openFile(f *os.File, opts tabfile.Options) (*tabfile.Reader, error) {
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return tabfile.Open(f, st.Size(), opts)
 }

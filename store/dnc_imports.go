@@ -122,40 +122,7 @@ func (db *DB) FindDNCImportByID(ctx context.Context, id int64) (*contactd.DNCImp
 
 // FindDNCImports lists the workspace's DNC imports, newest first.
 func (db *DB) FindDNCImports(ctx context.Context, p contactd.Page) ([]*contactd.DNCImport, contactd.PageInfo, error) {
-	var info contactd.PageInfo
-	actor, err := actorFrom(ctx)
-	if err != nil {
-		return nil, info, err
-	}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM dnc_imports WHERE workspace_id = $1`, actor.WorkspaceID).Scan(&info.Total); err != nil {
-		return nil, info, fmt.Errorf("count dnc imports: %w", err)
-	}
-	w := &where{}
-	w.add("workspace_id = $%d", actor.WorkspaceID)
-	offset := p.Offset()
-	if p.AfterID > 0 {
-		w.add("id < $%d", p.AfterID)
-		offset = 0
-	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM dnc_imports WHERE %s ORDER BY id DESC LIMIT %d OFFSET %d`,
-		dncImportColumns, w.sql(), p.PerPage+1, offset), w.args...)
-	if err != nil {
-		return nil, info, fmt.Errorf("find dnc imports: %w", err)
-	}
-	defer rows.Close()
-	out := []*contactd.DNCImport{}
-	for rows.Next() {
-		imp, err := scanDNCImport(rows)
-		if err != nil {
-			return nil, info, err
-		}
-		out = append(out, imp)
-	}
-	if len(out) > p.PerPage {
-		out = out[:p.PerPage]
-		info.NextAfterID = out[len(out)-1].ID
-	}
-	return out, info, rows.Err()
+	return findNewestFirst(ctx, db, "dnc_imports", dncImportColumns, p, scanDNCImport, func(v *contactd.DNCImport) int64 { return v.ID })
 }
 
 // StartDNCImport marks an import running with its row count. A resumed

@@ -201,43 +201,7 @@ func (db *DB) FindExportByID(ctx context.Context, id int64) (*contactd.ContactEx
 
 // FindExports lists the workspace's exports, newest first.
 func (db *DB) FindExports(ctx context.Context, p contactd.Page) ([]*contactd.ContactExport, contactd.PageInfo, error) {
-	var info contactd.PageInfo
-	actor, err := actorFrom(ctx)
-	if err != nil {
-		return nil, info, err
-	}
-	if p.PerPage <= 0 || p.PerPage > contactd.MaxPerPage || p.Page < 1 {
-		return nil, info, contactd.Errorf(contactd.EInvalidPagination, "page must be at least 1 and per_page between 1 and %d", contactd.MaxPerPage)
-	}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM contact_exports WHERE workspace_id = $1`, actor.WorkspaceID).Scan(&info.Total); err != nil {
-		return nil, info, fmt.Errorf("count exports: %w", err)
-	}
-	w := &where{}
-	w.add("workspace_id = $%d", actor.WorkspaceID)
-	offset := p.Offset()
-	if p.AfterID > 0 {
-		w.add("id < $%d", p.AfterID)
-		offset = 0
-	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM contact_exports WHERE %s ORDER BY id DESC LIMIT %d OFFSET %d`,
-		exportColumns, w.sql(), p.PerPage+1, offset), w.args...)
-	if err != nil {
-		return nil, info, fmt.Errorf("find exports: %w", err)
-	}
-	defer rows.Close()
-	out := []*contactd.ContactExport{}
-	for rows.Next() {
-		e, err := scanExport(rows)
-		if err != nil {
-			return nil, info, err
-		}
-		out = append(out, e)
-	}
-	if len(out) > p.PerPage {
-		out = out[:p.PerPage]
-		info.NextAfterID = out[len(out)-1].ID
-	}
-	return out, info, rows.Err()
+	return findNewestFirst(ctx, db, "contact_exports", exportColumns, p, scanExport, func(v *contactd.ContactExport) int64 { return v.ID })
 }
 
 // exportSelection turns an export's filters into SQL on contacts c. Returns

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/contactd/contactd"
 )
@@ -129,4 +130,24 @@ func (db *DB) CopyFile(ctx context.Context, id int64, w io.Writer) (int64, error
 			return total, err
 		}
 	}
+}
+
+// UnpackFile writes a stored file to a new temporary file in dir ("" for
+// the system's) and rewinds it: the file readers need a seekable file (an
+// XLSX is a zip), while the database keeps the original. The caller closes
+// and removes it.
+func (db *DB) UnpackFile(ctx context.Context, id int64, dir string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, "contactd-file-*")
+	if err != nil {
+		return nil, fmt.Errorf("unpack stored file: %w", err)
+	}
+	if _, err = db.CopyFile(ctx, id, f); err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
 }

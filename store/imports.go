@@ -92,43 +92,7 @@ func (db *DB) FindImportByID(ctx context.Context, id int64) (*contactd.ContactIm
 
 // FindImports lists the workspace's imports, newest first.
 func (db *DB) FindImports(ctx context.Context, p contactd.Page) ([]*contactd.ContactImport, contactd.PageInfo, error) {
-	var info contactd.PageInfo
-	actor, err := actorFrom(ctx)
-	if err != nil {
-		return nil, info, err
-	}
-	if err := checkPage(p); err != nil {
-		return nil, info, err
-	}
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM contact_imports WHERE workspace_id = $1`, actor.WorkspaceID).Scan(&info.Total); err != nil {
-		return nil, info, fmt.Errorf("count imports: %w", err)
-	}
-	w := &where{}
-	w.add("workspace_id = $%d", actor.WorkspaceID)
-	offset := p.Offset()
-	if p.AfterID > 0 {
-		w.add("id < $%d", p.AfterID)
-		offset = 0
-	}
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM contact_imports WHERE %s ORDER BY id DESC LIMIT %d OFFSET %d`,
-		importColumns, w.sql(), p.PerPage+1, offset), w.args...)
-	if err != nil {
-		return nil, info, fmt.Errorf("find imports: %w", err)
-	}
-	defer rows.Close()
-	out := []*contactd.ContactImport{}
-	for rows.Next() {
-		imp, err := scanImport(rows)
-		if err != nil {
-			return nil, info, err
-		}
-		out = append(out, imp)
-	}
-	if len(out) > p.PerPage {
-		out = out[:p.PerPage]
-		info.NextAfterID = out[len(out)-1].ID
-	}
-	return out, info, rows.Err()
+	return findNewestFirst(ctx, db, "contact_imports", importColumns, p, scanImport, func(v *contactd.ContactImport) int64 { return v.ID })
 }
 
 // CancelImport stops an import: a queued one at once, a running one at its

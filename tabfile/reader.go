@@ -3,6 +3,7 @@ package tabfile
 import (
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -226,4 +227,14 @@ func blank(fields []string) bool {
 		}
 	}
 	return true
+}
+
+// OpenFile opens f, a file on disk, with its size: what callers that hold
+// an *os.File need.
+func OpenFile(f *os.File, opts Options) (*Reader, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	return Open(f, st.Size(), opts)
 }
