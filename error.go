@@ -25,7 +25,13 @@ const (
 	EPreconditionFailed   = "precondition_failed"    // If-Match / version is stale
 	EPreconditionRequired = "precondition_required"  // a confirmation the action needs is missing
 	EMethodNotAllowed     = "method_not_allowed"
-	EInternal             = "internal" // a bug or an outage; details go to the log only
+	ERateLimited          = "rate_limited"            // too many requests for the key (or address); see Retry-After
+	ETooManyImports       = "too_many_imports"        // the workspace has its limit of imports queued or running
+	EIdempotencyKey       = "invalid_idempotency_key" // Idempotency-Key empty, too long or not printable ASCII
+	EIdempotencyReused    = "idempotency_key_reused"  // the key was used for a different request
+	EIdempotencyInFlight  = "idempotency_in_progress" // the first request with this key is still running
+	ETimeout              = "request_timeout"         // the request ran past the server's deadline; retry
+	EInternal             = "internal"                // a bug or an outage; details go to the log only
 )
 
 // FieldError names one invalid field of a request.

@@ -48,8 +48,19 @@ func scanImport(row scanner) (*contactd.ContactImport, error) {
 // CreateImport records a queued import of the stored file fileID and
 // schedules its job, in one transaction.
 func (db *DB) CreateImport(ctx context.Context, fileID int64, filename string, opts contactd.ImportOptions) (*contactd.ContactImport, error) {
+	return db.CreateImportWithin(ctx, 0, fileID, filename, opts)
+}
+
+// CreateImportWithin is CreateImport that refuses with ETooManyImports when
+// the workspace already has max imports queued or running (max <= 0: no
+// limit). The count and the insert share the transaction (see
+// checkActiveImports), so racing uploads cannot both pass.
+func (db *DB) CreateImportWithin(ctx context.Context, max int, fileID int64, filename string, opts contactd.ImportOptions) (*contactd.ContactImport, error) {
 	var imp *contactd.ContactImport
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.checkActiveImports(ctx, max); err != nil {
+			return err
+		}
 		var key any
 		if tx.actor.KeyID > 0 {
 			key = tx.actor.KeyID
