@@ -516,6 +516,13 @@ func (tx *Tx) applyFileVerdicts(ctx context.Context, p *person, verdicts []fileV
 				return fmt.Errorf("repoint %s file: %w", table, err)
 			}
 		}
+		// A completed export whose file goes must not point at it: its
+		// download then answers that the file is gone (410, export again)
+		// instead of a 404 for an export that exists.
+		if _, err := tx.ExecContext(ctx, `UPDATE contact_exports SET file_id = NULL WHERE workspace_id = $1 AND file_id = $2`,
+			tx.actor.WorkspaceID, v.id); err != nil {
+			return fmt.Errorf("detach export file: %w", err)
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM file_chunks WHERE workspace_id = $1 AND file_id = $2`, tx.actor.WorkspaceID, v.id); err != nil {
 			return fmt.Errorf("delete file chunks: %w", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/invariants"
 	"github.com/contactd/contactd/store/storetest"
 )
 
@@ -43,8 +44,8 @@ const crashLease = "2s"
 // job over and gone further, past 60% of the file. The second restart
 // finishes it.
 //
-// Not covered here: restarting the PostgreSQL server itself during an import
-// (issue 7); the test database server is shared with other tests.
+// Restarting the PostgreSQL server itself during an import is
+// TestImportSurvivesPostgresRestart, on a private cluster.
 func TestImportSurvivesKill9(t *testing.T) {
 	contactdBinary(t)
 	f := genCrashFile(crashRows(t))
@@ -153,6 +154,7 @@ func killedImport(t *testing.T, engine string, f crashFile, at ...float64) *impo
 	wantTakenOver(t, servers)
 	out := readOutcome(t, srv, key, id)
 	srv.stop(t)
+	checkInvariants(t, dsn, invariants.Options{Settled: true})
 	return &out
 }
 
