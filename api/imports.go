@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -49,8 +50,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, pv)
 		return nil
 	}
-	// Refuse at once what cannot work: an unreadable file, a mapping that
-	// names headers the file lacks.
+	// Refuse at once what cannot work: a workspace at its limit of imports,
+	// an unreadable file, a mapping that names headers the file lacks.
+	if err := s.checkActiveImports(w, r); err != nil {
+		return err
+	}
 	if _, _, err := importer.Sniff(form.file, form.opts, s.opts.Import.File); err != nil {
 		return err
 	}
@@ -61,8 +65,12 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	imp, err := s.store.CreateImport(r.Context(), stored.ID, form.filename, form.opts)
+	imp, err := s.store.CreateImportWithin(r.Context(), s.opts.MaxActiveImports, stored.ID, form.filename, form.opts)
 	if err != nil {
+		_ = s.store.DeleteFile(context.WithoutCancel(r.Context()), stored.ID)
+		if contactd.ErrorCode(err) == contactd.ETooManyImports {
+			w.Header().Set("Retry-After", importRetryAfter)
+		}
 		return err
 	}
 	if s.opts.OnEnqueue != nil {

@@ -23,9 +23,10 @@ func (s *Server) openAPIDocument() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{
-			"title":       "contactd",
-			"version":     "1",
-			"description": "Contacts for outbound calling: import, dedupe, segment, suppress, export. Errors are application/problem+json with a stable code.",
+			"title":   "contactd",
+			"version": "1",
+			"description": "Contacts for outbound calling: import, dedupe, segment, suppress, export. Errors are application/problem+json with a stable code. " +
+				"Every answer carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset; a 429 carries Retry-After.",
 		},
 		"servers":  []any{map[string]any{"url": "/"}},
 		"security": []any{map[string]any{"apiKey": []any{}}, map[string]any{"bearer": []any{}}},
@@ -63,6 +64,9 @@ func operationDoc(rt route) map[string]any {
 	}
 	if rt.method == "PATCH" || (rt.method == "DELETE" && strings.HasPrefix(rt.pattern, "/api/v1/contacts/")) {
 		params = append(params, map[string]any{"name": "If-Match", "in": "header", "description": "the contact's ETag or version; a stale one answers 412", "schema": map[string]any{"type": "string"}})
+	}
+	if rt.method == "POST" && rt.role != "" {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "description": "makes a retry safe: for 24 hours the same key and request get the first answer again (with Idempotent-Replayed: true); 1 to 255 printable characters, e.g. a UUID", "schema": map[string]any{"type": "string", "maxLength": 255}})
 	}
 	if params != nil {
 		op["parameters"] = params
@@ -116,7 +120,11 @@ func errorStatuses(rt route) []int {
 	if rt.method == "PATCH" && strings.HasPrefix(rt.pattern, "/api/v1/contacts/") || rt.method == "DELETE" && rt.pattern == "/api/v1/contacts/{id}" {
 		out = append(out, 412)
 	}
-	if rt.pattern == "/healthz" {
+	if rt.method == "POST" && rt.role != "" { // Idempotency-Key
+		out = append(out, 400, 409, 422)
+	}
+	out = append(out, 429) // rate limits, and too_many_imports
+	if rt.pattern == "/healthz" || !untimed(rt) {
 		out = append(out, 503)
 	}
 	return out

@@ -33,6 +33,15 @@ type Options struct {
 	Import importer.Options
 	// OnEnqueue is called after a job is queued, to wake a local runner.
 	OnEnqueue func()
+	// RateLimit throttles each API key and each anonymous address (off
+	// when its Rate is 0).
+	RateLimit RateLimit
+	// RequestTimeout bounds every handler but uploads and streamed answers
+	// (default 30 s); see timeouts.go.
+	RequestTimeout time.Duration
+	// MaxActiveImports caps a workspace's imports queued or running
+	// (0: no cap).
+	MaxActiveImports int
 }
 
 // Server is the HTTP API.
@@ -43,6 +52,8 @@ type Server struct {
 	opts    Options
 	routes  []route
 	mux     *http.ServeMux
+	// keyLimits and addrLimits are nil when rate limiting is off.
+	keyLimits, addrLimits *limiter
 }
 
 // New builds a server on st.
@@ -53,7 +64,11 @@ func New(st *store.DB, log *slog.Logger, opts Options) *Server {
 	if opts.MaxUploadBytes <= 0 {
 		opts.MaxUploadBytes = 512 << 20
 	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = 30 * time.Second
+	}
 	s := &Server{store: st, log: log, metrics: metrics.New(), opts: opts, mux: http.NewServeMux()}
+	s.newLimiters()
 	s.routes = s.routeTable()
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
@@ -64,7 +79,7 @@ func New(st *store.DB, log *slog.Logger, opts Options) *Server {
 
 // Handler is the server's root handler.
 func (s *Server) Handler() http.Handler {
-	return s.withRequestID(s.recoverPanics(s.mux))
+	return s.withRequestID(s.recoverPanics(s.withConnDeadlines(s.mux)))
 }
 
 // handlerFunc is a route's handler: it writes a success answer itself and
@@ -72,11 +87,12 @@ func (s *Server) Handler() http.Handler {
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // wrap adds what every route needs: metrics by route, the key check and role
-// check, and the body limit.
+// check, the rate limit, the body limit, Idempotency-Key and the deadline.
 func (s *Server) wrap(rt route) http.Handler {
+	handle := s.paced(rt, s.idempotent(rt, s.withDeadline(rt, rt.handle)))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.role != "" {
-			actor, err := s.authenticate(r, rt.role)
+			actor, err := s.authenticate(w, r, rt.role)
 			if err != nil {
 				if contactd.ErrorCode(err) == contactd.EUnauthorized {
 					w.Header().Set("WWW-Authenticate", `Bearer realm="contactd"`)
@@ -85,21 +101,25 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 			r = r.WithContext(contactd.WithActor(r.Context(), actor))
+		} else if err := s.limitAddress(w, r, false); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		limit := s.opts.MaxBodyBytes
 		if rt.upload {
 			limit = s.opts.MaxUploadBytes + 1<<20 // the file plus the form's other fields
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		if err := rt.handle(w, r); err != nil {
+		if err := handle(w, r); err != nil {
 			s.writeError(w, r, err)
 		}
 	})
 	return s.instrument(rt.pattern, h)
 }
 
-// authenticate finds the request's key and checks its role.
-func (s *Server) authenticate(r *http.Request, need contactd.Role) (contactd.Actor, error) {
+// authenticate finds the request's key, charges the key's rate limit (or
+// the address's, for a missing or unknown key) and checks its role.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, need contactd.Role) (contactd.Actor, error) {
 	secret := r.Header.Get("X-Api-Key")
 	if secret == "" {
 		if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
@@ -107,10 +127,24 @@ func (s *Server) authenticate(r *http.Request, need contactd.Role) (contactd.Act
 		}
 	}
 	if secret == "" {
+		if err := s.limitAddress(w, r, false); err != nil {
+			return contactd.Actor{}, err
+		}
 		return contactd.Actor{}, contactd.Errorf(contactd.EUnauthorized, "an API key is required: send it as X-Api-Key or Authorization: Bearer")
+	}
+	if err := s.limitAddress(w, r, true); err != nil {
+		return contactd.Actor{}, err
 	}
 	k, err := s.store.Authenticate(r.Context(), secret)
 	if err != nil {
+		if contactd.ErrorCode(err) == contactd.EUnauthorized {
+			if lerr := s.limitAddress(w, r, false); lerr != nil {
+				return contactd.Actor{}, lerr
+			}
+		}
+		return contactd.Actor{}, err
+	}
+	if err := s.limitKey(w, k.ID); err != nil {
 		return contactd.Actor{}, err
 	}
 	if !k.Role.Allows(need) {
@@ -120,6 +154,10 @@ func (s *Server) authenticate(r *http.Request, need contactd.Role) (contactd.Act
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if err := s.limitAddress(w, r, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if allow := s.allowedMethods(r); len(allow) > 0 {
 		list := strings.Join(allow, ", ")
 		w.Header().Set("Allow", list)

@@ -159,6 +159,9 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 		if len(tombs) == 0 {
 			return nil // a concurrent erasure did it
 		}
+		if err := tx.forgetKeptAnswers(ctx); err != nil {
+			return err
+		}
 		n := 0
 		for _, ph := range p.phones {
 			if err := tx.rememberErased(ctx, key.phone(ph), "phone", id); err != nil {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/dncimport"
@@ -134,6 +135,16 @@ func TestErasureLeavesNothing(t *testing.T) {
 				if err := exporter.NewHandler(db, quiet, exporter.Options{}).Run(ctx, &contactd.Job{WorkspaceID: exp.WorkspaceID, Kind: contactd.JobKindExport, RefID: exp.ID}); err != nil {
 					t.Fatalf("export %s: %v", format, err)
 				}
+			}
+
+			// An answer kept for an Idempotency-Key that shows the person.
+			kept, _, err := db.ClaimIdempotencyKey(ctx, "create-zebulon", "POST", "/api/v1/contacts", time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept.Status, kept.Body = 201, []byte(`{"first_name":"Zebulon","email":"zebulon.q@example.org"}`)
+			if err := db.CompleteIdempotencyKey(ctx, kept); err != nil {
+				t.Fatal(err)
 			}
 
 			erased, err := db.EraseContact(ctx, person.ID)

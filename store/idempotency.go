@@ -102,6 +102,17 @@ func (db *DB) ReleaseIdempotencyKey(ctx context.Context, key, token string) erro
 	})
 }
 
+// forgetKeptAnswers deletes the workspace's kept answers; erasure and hard
+// delete call it. An answer (a created contact, an import's preview) may hold
+// the person, and telling which do would mean reading them all. The cost: a
+// retry within a day of an erasure runs again instead of being replayed.
+func (tx *Tx) forgetKeptAnswers(ctx context.Context) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE workspace_id = $1 AND status <> 0`, tx.actor.WorkspaceID); err != nil {
+		return fmt.Errorf("forget kept answers: %w", err)
+	}
+	return nil
+}
+
 func newToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)

@@ -326,6 +326,9 @@ func (db *DB) HardDeleteContact(ctx context.Context, id, confirm int64) error {
 		if err != nil {
 			return err
 		}
+		if err := tx.forgetKeptAnswers(ctx); err != nil {
+			return err
+		}
 		ids := make([]int64, len(records))
 		gone := make([]*contactd.Contact, len(records))
 		for i, c := range records {

@@ -20,6 +20,10 @@ type config struct {
 	tempDir        string
 	jobWorkers     int
 	jobLease       time.Duration
+	rateLimit      float64       // requests per second per API key (and per anonymous address); 0: off
+	rateBurst      int           // requests at once
+	requestTimeout time.Duration // deadline of every handler but uploads and streams
+	maxImports     int           // imports queued or running per workspace; 0: no cap
 }
 
 func configFromEnv() config {
@@ -40,7 +44,21 @@ func configFromEnv() config {
 		tempDir:        os.Getenv("CONTACTD_TEMP_DIR"),
 		jobWorkers:     int(getInt("CONTACTD_JOB_WORKERS", 1)),
 		jobLease:       getDuration("CONTACTD_JOB_LEASE", 15*time.Second),
+		rateLimit:      getFloatOrZero("CONTACTD_RATE_LIMIT", 50),
+		rateBurst:      int(getInt("CONTACTD_RATE_BURST", 200)),
+		requestTimeout: getDuration("CONTACTD_REQUEST_TIMEOUT", 30*time.Second),
+		maxImports:     int(getFloatOrZero("CONTACTD_MAX_ACTIVE_IMPORTS", 3)),
 	}
+}
+
+// getFloatOrZero reads a number where 0 means "off"; unset, unparsable or
+// negative gives def.
+func getFloatOrZero(name string, def float64) float64 {
+	v, err := strconv.ParseFloat(strings.TrimSpace(os.Getenv(name)), 64)
+	if err != nil || v < 0 || v != v {
+		return def
+	}
+	return v
 }
 
 func getInt(name string, def int64) int64 {

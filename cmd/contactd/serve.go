@@ -61,7 +61,17 @@ func serve(ctx context.Context, cfg config) error {
 	srv := &http.Server{
 		Handler: api.New(db, log, api.Options{
 			MaxUploadBytes: cfg.maxImportBytes, TempDir: cfg.tempDir, Import: importOpts, OnEnqueue: runner.Wake,
+			RateLimit:      api.RateLimit{Rate: cfg.rateLimit, Burst: cfg.rateBurst},
+			RequestTimeout: cfg.requestTimeout, MaxActiveImports: cfg.maxImports,
 		}).Handler(),
+		// No ReadTimeout or WriteTimeout: one value for the whole server
+		// would either cut a 512 MB upload or a long export download, or be
+		// long enough for slowloris clients to hold connections all that
+		// time. The API sets each request's deadlines instead (see
+		// api/timeouts.go): the request timeout for ordinary requests, a
+		// minimum pace for uploads and streamed answers. Headers must come
+		// within ReadHeaderTimeout; an idle connection closes after
+		// IdleTimeout.
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
