@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/contactd/contactd"
 )
@@ -21,9 +20,9 @@ func (s *Server) listAPIKeys(w http.ResponseWriter, r *http.Request) error {
 }
 
 type apiKeyCreate struct {
-	Name      string     `json:"name"`
-	Role      string     `json:"role"`
-	ExpiresAt *time.Time `json:"expires_at"`
+	Name      string  `json:"name"`
+	Role      string  `json:"role"`
+	ExpiresAt *string `json:"expires_at"` // parsed here, so a bad time is a field error
 }
 
 func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) error {
@@ -35,8 +34,12 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return contactd.ValidationError([]contactd.FieldError{{Field: "role", Code: "invalid", Message: "role must be read, write or admin"}})
 	}
+	expires, err := parseTimeField("expires_at", req.ExpiresAt)
+	if err != nil {
+		return err
+	}
 	actor, _ := contactd.ActorFrom(r.Context())
-	k, err := s.store.CreateAPIKey(r.Context(), actor.WorkspaceID, req.Name, role, req.ExpiresAt)
+	k, err := s.store.CreateAPIKey(r.Context(), actor.WorkspaceID, req.Name, role, expires)
 	if err != nil {
 		return err
 	}
@@ -117,7 +120,11 @@ func (s *Server) listAuditEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	events, info, err := s.store.FindAuditEvents(r.Context(), contactd.AuditFilter{ContactID: contactID, Action: r.URL.Query().Get("action"), Page: page})
+	action, err := queryText(r, "action", 100)
+	if err != nil {
+		return err
+	}
+	events, info, err := s.store.FindAuditEvents(r.Context(), contactd.AuditFilter{ContactID: contactID, Action: action, Page: page})
 	if err != nil {
 		return err
 	}

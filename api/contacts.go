@@ -81,9 +81,12 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := contactd.ContactFilter{Search: q.Get("search"), Tag: q.Get("tag"), Status: q.Get("status"), Page: page}
-	if len(f.Search) > 200 {
-		return contactd.ValidationError([]contactd.FieldError{{Field: "search", Code: "too_long", Message: "at most 200 characters"}})
+	f := contactd.ContactFilter{Status: q.Get("status"), Page: page}
+	if f.Search, err = queryText(r, "search", 200); err != nil {
+		return err
+	}
+	if f.Tag, err = queryText(r, "tag", 100); err != nil {
+		return err
 	}
 	if f.CreatedAfter, err = queryTime(r, "created_after"); err != nil {
 		return err

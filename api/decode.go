@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/contactd/contactd"
 )
@@ -37,6 +38,11 @@ func (s *Server) decodeJSON(r *http.Request, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return contactd.Errorf(contactd.EBadRequest, "the request body is empty; send a JSON object")
 	}
+	// JSON is UTF-8 (RFC 8259); Go's decoder would quietly turn invalid
+	// bytes into U+FFFD, storing something other than what was sent.
+	if !utf8.Valid(body) {
+		return contactd.Errorf(contactd.EBadRequest, "the request body is not valid UTF-8; send JSON encoded as UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
@@ -49,7 +55,56 @@ func (s *Server) decodeJSON(r *http.Request, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return contactd.Errorf(contactd.EBadRequest, "the request body has data after the JSON object")
 	}
-	return nil
+	return duplicateKeys(body)
+}
+
+// duplicateKeys refuses an object that names a key twice. Go's decoder
+// keeps the last value and other parsers the first, so a body with both
+// could pass a check in one place and mean something else in another.
+// It runs after Decode, which has bounded the nesting; it keeps its own
+// stack rather than recursing.
+func duplicateKeys(body []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	type level struct {
+		keys   map[string]bool // nil for an array
+		expect bool            // the next token is a key
+	}
+	var stack []level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // io.EOF; a syntax error was already reported by Decode
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, level{keys: map[string]bool{}, expect: true})
+			case '[':
+				stack = append(stack, level{})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].keys != nil {
+					stack[top-1].expect = true
+				}
+			}
+			continue
+		}
+		if top < 0 || stack[top].keys == nil {
+			continue
+		}
+		if stack[top].expect {
+			key, _ := tok.(string)
+			if stack[top].keys[key] {
+				return contactd.Errorf(contactd.EBadRequest, "the key %q appears twice in one object; send each key once", truncate(key, 80))
+			}
+			stack[top].keys[key] = true
+			stack[top].expect = false
+			continue
+		}
+		stack[top].expect = true
+	}
 }
 
 func jsonError(err error) error {

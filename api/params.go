@@ -3,10 +3,13 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/contactd/contactd"
 )
@@ -32,6 +35,25 @@ func queryID(r *http.Request, name string) (int64, error) {
 		return 0, contactd.Errorf(contactd.EInvalidID, "%s %q is not a positive integer id", name, truncate(raw, 40))
 	}
 	return id, nil
+}
+
+// queryText reads an optional free-text query parameter: at most max
+// characters of valid UTF-8 without control characters. A NUL or a stray
+// byte could never match stored text, and PostgreSQL refuses both outright.
+func queryText(r *http.Request, name string, max int) (string, error) {
+	v := r.URL.Query().Get(name)
+	bad := func(msg string) error {
+		return contactd.ValidationError([]contactd.FieldError{{Field: name, Code: "invalid", Message: msg}})
+	}
+	switch {
+	case !utf8.ValidString(v):
+		return "", bad("is not valid UTF-8; percent-encode the text's UTF-8 bytes")
+	case utf8.RuneCountInString(v) > max:
+		return "", contactd.ValidationError([]contactd.FieldError{{Field: name, Code: "too_long", Message: fmt.Sprintf("at most %d characters", max)}})
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		return "", bad("contains a control character")
+	}
+	return v, nil
 }
 
 // maxPage bounds offset paging; past it a cursor is the way on.

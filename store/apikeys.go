@@ -91,8 +91,9 @@ func (db *DB) storeAPIKey(ctx context.Context, ws int64, name string, role conta
 	if _, ok := contactd.ParseRole(string(role)); !ok {
 		return nil, contactd.ValidationError([]contactd.FieldError{{Field: "role", Code: "invalid", Message: "role must be read, write or admin"}})
 	}
-	if len(name) > 200 {
-		return nil, contactd.ValidationError([]contactd.FieldError{{Field: "name", Code: "invalid", Message: "at most 200 characters"}})
+	var fe fieldErrors
+	if name = cleanText(&fe, "name", name, 200); len(fe) > 0 {
+		return nil, fe.err()
 	}
 	if expiresAt != nil && !expiresAt.After(db.now()) {
 		return nil, contactd.ValidationError([]contactd.FieldError{{Field: "expires_at", Code: "invalid", Message: "must be in the future"}})

@@ -103,9 +103,7 @@ func checkExportInput(in *contactd.ExportInput) error {
 	if f.Status != "" && !validStatus[f.Status] {
 		fe.add("filters.status", "invalid", "status must be active, deleted, merged, erased or all")
 	}
-	if len([]rune(f.Search)) > 200 {
-		fe.add("filters.search", "too_long", "at most 200 characters")
-	}
+	f.Search = cleanText(&fe, "filters.search", f.Search, 200)
 	if len(f.Tags) > maxTags {
 		fe.add("filters.tags", "too_many", "at most %d tags", maxTags)
 	}

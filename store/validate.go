@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -210,8 +211,20 @@ func cleanCustom(fe *fieldErrors, m map[string]any, patch bool) map[string]any {
 			}
 		case string:
 			v = cleanMultiline(fe, field, x, maxCustomValueLen)
-		case json.Number, bool:
-		case float64, int, int64:
+		case json.Number:
+			// A number must be one both engines hold alike: 1e400 is a
+			// jsonb numeric on PostgreSQL but infinity to SQLite.
+			if f, err := x.Float64(); err != nil || math.IsInf(f, 0) {
+				fe.add(field, "out_of_range", "the number %s is out of range; send it as a string to keep it as written", truncate(string(x), 40))
+				continue
+			}
+		case bool:
+		case float64:
+			if math.IsInf(x, 0) || math.IsNaN(x) {
+				fe.add(field, "out_of_range", "the number is out of range")
+				continue
+			}
+		case int, int64:
 		default:
 			fe.add(field, "invalid_type", "custom field values must be strings, numbers or booleans")
 			continue

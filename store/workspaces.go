@@ -119,10 +119,10 @@ func (db *DB) UpdateWorkspaceSettings(ctx context.Context, upd contactd.Workspac
 	var fe fieldErrors
 	var changed []string
 	if upd.Name != nil {
-		name := strings.TrimSpace(*upd.Name)
-		if name == "" || len(name) > 200 {
+		name := cleanText(&fe, "name", *upd.Name, 200)
+		if name == "" {
 			fe.add("name", "invalid", "a workspace needs a name of 1 to 200 characters")
-		} else if name != ws.Name {
+		} else if len(fe) == 0 && name != ws.Name {
 			ws.Name = name
 			changed = append(changed, "name")
 		}

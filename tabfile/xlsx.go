@@ -69,20 +69,48 @@ func openWorkbook(r io.ReaderAt, size int64, xo excelize.Options) (*excelize.Fil
 	return excelize.OpenReader(io.NewSectionReader(r, 0, size), xo)
 }
 
+// Limits on a workbook's ZIP directory, so that a ZIP bomb is refused
+// before anything is unpacked. Real workbooks are far inside them: Excel
+// and excelize write a few dozen parts, and sheet XML deflates about 10:1
+// (20:1 for a sheet of one repeated value), where a bomb needs ~1000:1.
+const (
+	maxZipParts = 1000
+	// maxZipRatio is the most a part over minRatioBytes may inflate by.
+	maxZipRatio   = 100
+	minRatioBytes = 1 << 20
+	// maxInMemory caps the parts excelize unpacks into memory: all but
+	// sheets and shared strings over its stream limit, which it unpacks to
+	// temporary files.
+	maxInMemory = 128 << 20
+)
+
 // checkZip reads the ZIP directory of r and refuses what is not a
-// workbook, and a workbook that would unpack to more than limit bytes. The
-// sizes are those the directory declares; archive/zip stops reading any
-// entry that inflates past its declared size, so they cannot lie.
+// workbook, and a workbook that would unpack to more than limit bytes, to
+// more than maxInMemory bytes held in memory, or that has too many parts or
+// a part that inflates like a bomb. The sizes are those the directory
+// declares; archive/zip stops reading any entry that inflates past its
+// declared size, so they cannot lie.
 func checkZip(r io.ReaderAt, size, limit int64) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return xlsxInvalid(0, err)
 	}
-	var total uint64
+	if len(zr.File) > maxZipParts {
+		return newError(CodeXLSXInvalid, 0, fmt.Sprintf("the workbook has %d parts, more than %d; save the contacts sheet as CSV (UTF-8), or as a new .xlsx without images and extra sheets", len(zr.File), maxZipParts))
+	}
+	var total, inMemory uint64
+	var bomb *zip.File
 	var workbook, xlsb, odf, mimetype bool
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
+		if bomb == nil && f.UncompressedSize64 > minRatioBytes && f.UncompressedSize64 > maxZipRatio*f.CompressedSize64 {
+			bomb = f
+		}
 		name := strings.ToLower(f.Name)
+		streamed := (strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml") && f.UncompressedSize64 > excelize.StreamChunkSize
+		if !streamed {
+			inMemory += f.UncompressedSize64
+		}
 		switch {
 		case strings.HasSuffix(name, "workbook.xml"):
 			workbook = true
@@ -107,7 +135,22 @@ func checkZip(r io.ReaderAt, size, limit int64) error {
 		return newError(CodeXLSXInvalid, 0, "the workbook unpacks to more than "+humanBytes(limit)+
 			"; delete unused sheets, images and formatting, or save the contacts sheet as CSV (UTF-8)")
 	}
+	if bomb != nil {
+		return newError(CodeXLSXInvalid, 0, fmt.Sprintf("the workbook part %q unpacks %d times larger than it is stored, as a ZIP bomb does; save the contacts sheet again as .xlsx or CSV (UTF-8)",
+			truncateName(bomb.Name), bomb.UncompressedSize64/max(bomb.CompressedSize64, 1)))
+	}
+	if inMemory > maxInMemory {
+		return newError(CodeXLSXInvalid, 0, "the workbook's images, styles and small sheets unpack in memory to more than "+humanBytes(maxInMemory)+
+			"; delete images and unused sheets, or save the contacts sheet as CSV (UTF-8)")
+	}
 	return nil
+}
+
+func truncateName(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }
 
 // next returns the next sheet row, with trailing empty cells dropped (a
