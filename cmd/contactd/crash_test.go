@@ -56,7 +56,7 @@ func TestImportSurvivesKill9(t *testing.T) {
 			t.Run("runs", func(t *testing.T) {
 				t.Run("uninterrupted", func(t *testing.T) {
 					t.Parallel()
-					clean = uninterruptedImport(t, engine, f)
+					clean = uninterruptedImport(t, storetest.DSN(t, engine), f)
 				})
 				t.Run("killed", func(t *testing.T) {
 					t.Parallel()
@@ -71,18 +71,19 @@ func TestImportSurvivesKill9(t *testing.T) {
 	}
 }
 
-// crashEnv is the environment of every server of the crash test.
+// crashEnv is the environment of every server of the crash tests. They
+// poll job progress every few milliseconds: no rate limit.
 func crashEnv(key string) []string {
-	return []string{"CONTACTD_BOOTSTRAP_KEY=" + key, "CONTACTD_JOB_LEASE=" + crashLease}
+	return []string{"CONTACTD_BOOTSTRAP_KEY=" + key, "CONTACTD_JOB_LEASE=" + crashLease, "CONTACTD_RATE_LIMIT=0"}
 }
 
 // uninterruptedImport imports f on a fresh database without interruption and
 // requires the counts genCrashFile planned, so that the comparison with a
 // killed run is not between two equally broken outcomes.
-func uninterruptedImport(t *testing.T, engine string, f crashFile) *importOutcome {
+func uninterruptedImport(t *testing.T, dsn string, f crashFile) *importOutcome {
 	t.Helper()
 	key := randomKey(t)
-	srv := startCrashServer(t, "uninterrupted", storetest.DSN(t, engine), crashEnv(key)...)
+	srv := startCrashServer(t, "uninterrupted", dsn, crashEnv(key)...)
 	id := uploadImport(t, srv, key, f.csv)
 	j := waitFinished(t, srv, key, id)
 	if j.TotalRows != f.rows || j.Created != f.created || j.Updated != f.updated || j.Skipped != f.skipped || j.Failed != f.failed {
