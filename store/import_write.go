@@ -94,8 +94,8 @@ func (tx *Tx) writeImportEntries(ctx context.Context, importID int64, entries []
 	for i := range idx {
 		idx[i] = i
 	}
-	for start := 0; start < len(idx); start += bulkChunk {
-		chunk := idx[start:min(start+bulkChunk, len(idx))]
+	for start := 0; start < len(idx); start += contactChunk {
+		chunk := idx[start:min(start+contactChunk, len(idx))]
 		err := tx.insertContactChunk(ctx, chunk, newOnes, docs, results, func(i int) map[string]any {
 			return map[string]any{"import_id": importID, "row_number": lines[i]}
 		})
@@ -140,10 +140,14 @@ func (tx *Tx) writeImportEntries(ctx context.Context, importID int64, entries []
 		}
 	}
 	touched := make([]*contactd.Contact, len(entries))
+	fresh := make(map[int64]bool, len(newOnes))
 	for i, e := range entries {
 		touched[i] = e.c
+		if e.isNew {
+			fresh[e.c.ID] = true
+		}
 	}
-	return tx.refreshMatchKeys(ctx, touched...)
+	return tx.refreshMatchKeysOf(ctx, touched, fresh)
 }
 
 func containsString(list []string, v string) bool {

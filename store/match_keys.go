@@ -182,12 +182,23 @@ func (tx *Tx) lockMatchKeys(ctx context.Context) error {
 // holds (locked or new): so their stored keys can be compared without the
 // workspace lock, which only a change of keys takes.
 func (tx *Tx) refreshMatchKeys(ctx context.Context, cs ...*contactd.Contact) error {
+	return tx.refreshMatchKeysOf(ctx, cs, nil)
+}
+
+// refreshMatchKeysOf is refreshMatchKeys for bulk writers, which also say
+// which of cs this transaction inserted (fresh): those have no stored keys
+// and no group yet, so nothing is read back for them, and those whose keys
+// no other contact holds are not regrouped at all. That is most rows of an
+// import, and regrouping them found nothing but cost a third of the load.
+func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fresh map[int64]bool) error {
 	if len(cs) == 0 {
 		return nil
 	}
 	ids := make([]int64, 0, len(cs))
 	for _, c := range cs {
-		ids = append(ids, c.ID)
+		if !fresh[c.ID] {
+			ids = append(ids, c.ID)
+		}
 	}
 	have, err := tx.keysOf(ctx, ids)
 	if err != nil {
@@ -263,7 +274,36 @@ func (tx *Tx) refreshMatchKeys(ctx context.Context, cs ...*contactd.Contact) err
 			return fmt.Errorf("add match keys: %w", err)
 		}
 	}
-	return tx.regroup(ctx, seeds, delta)
+	keys := map[string]*keyHolders{}
+	if len(delta) > 0 {
+		names := make([]string, 0, len(delta))
+		for k := range delta {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if err := tx.loadHolders(ctx, names, keys); err != nil {
+			return err
+		}
+	}
+	// A fresh contact none of whose keys another contact holds links to
+	// nobody: it needs no regroup. (A key that crossed maxKeyMembers is
+	// still found through delta, which regroup checks.)
+	for _, c := range cs {
+		if !fresh[c.ID] || !seeds[c.ID] {
+			continue
+		}
+		shared := false
+		for _, k := range contactMatchKeys(c) {
+			if h := keys[k.key]; h != nil && h.n >= 2 {
+				shared = true
+				break
+			}
+		}
+		if !shared {
+			delete(seeds, c.ID)
+		}
+	}
+	return tx.regroupWith(ctx, seeds, delta, keys)
 }
 
 // keysOf loads the stored keys of ids.
@@ -313,6 +353,23 @@ type keyMember struct {
 // removed (-) by this change: a key whose count crosses maxKeyMembers
 // starts or stops linking all its holders, so they regroup too.
 func (tx *Tx) regroup(ctx context.Context, seeds map[int64]bool, delta map[string]int) error {
+	keys := map[string]*keyHolders{}
+	if len(delta) > 0 {
+		names := make([]string, 0, len(delta))
+		for k := range delta {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if err := tx.loadHolders(ctx, names, keys); err != nil {
+			return err
+		}
+	}
+	return tx.regroupWith(ctx, seeds, delta, keys)
+}
+
+// regroupWith is regroup with the holders of delta's keys already loaded
+// into keys.
+func (tx *Tx) regroupWith(ctx context.Context, seeds map[int64]bool, delta map[string]int, keys map[string]*keyHolders) error {
 	visited := map[int64]bool{}
 	var frontier []int64
 	visit := func(id int64) {
@@ -324,16 +381,12 @@ func (tx *Tx) regroup(ctx context.Context, seeds map[int64]bool, delta map[strin
 	for _, id := range sortedIDs(seeds) {
 		visit(id)
 	}
-	keys := map[string]*keyHolders{}
 	if len(delta) > 0 {
 		names := make([]string, 0, len(delta))
 		for k := range delta {
 			names = append(names, k)
 		}
 		sort.Strings(names)
-		if err := tx.loadHolders(ctx, names, keys); err != nil {
-			return err
-		}
 		for _, k := range names {
 			h := keys[k]
 			now := 0

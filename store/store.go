@@ -68,9 +68,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
 		// secure_delete zeroes what a write frees (old row versions, deleted
 		// rows) instead of leaving it in free space: an erased person's data
-		// must not survive in the file (see EraseContact).
+		// must not survive in the file (see EraseContact). The writer gets a
+		// 32 MB page cache (SQLite's default is 2 MB): bulk loads insert at
+		// random places in the phone, match-key and search indexes, and with
+		// the default most of those pages were read back through a syscall.
 		registerSQLiteDriver()
-		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_txlock=immediate")
+		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_pragma=cache_size(-32768)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
