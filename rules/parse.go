@@ -83,6 +83,11 @@ func (p *parser) node(v any, path string, depth int) (*contactd.Rule, error) {
 	case (all || anyOf) && (field || obj["op"] != nil || obj["value"] != nil):
 		return nil, invalid(path, "a group (all, any) cannot also have field, op or value")
 	case all || anyOf:
+		// Refuse a tree that nests too deep before reading its children:
+		// a 256 KB body holds groups 20,000 deep.
+		if depth > MaxDepth {
+			return nil, invalid(path, "groups nest deeper than %d levels", MaxDepth)
+		}
 		key := "all"
 		if anyOf {
 			key = "any"
