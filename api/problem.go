@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -61,11 +62,24 @@ type Problem struct {
 	RequestID  string                `json:"request_id,omitempty"`
 }
 
+// statusClientClosed is the status recorded for a request whose client
+// went away before the answer.
+const statusClientClosed = 499
+
 // writeError answers err as application/problem+json. Anything that is not a
 // *contactd.Error is a bug or an outage: it is logged with the request id and
 // the client sees only "internal error" and that id, never SQL or a trace.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *contactd.Error
+	if !errors.As(err, &e) && errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client hung up: nobody will read an answer, and nothing went
+		// wrong here. 499 (nginx's "client closed request") keeps it apart
+		// from real errors in the metrics and the request log.
+		s.log.InfoContext(r.Context(), "client closed the request", slog.String("request_id", requestID(r.Context())),
+			slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	if !errors.As(err, &e) {
 		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", requestID(r.Context())),
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))

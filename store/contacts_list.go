@@ -76,41 +76,60 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 			search = true
 		}
 	}
-	if err := db.countContacts(ctx, src.from, w, search, &info); err != nil {
+	// The count and the page are independent queries: each runs on its own
+	// connection, at once, so a search answers in the slower one's time
+	// rather than in the sum (the count of a broad search is often the
+	// slower). countInfo is read only after counted has answered.
+	var countInfo contactd.PageInfo
+	counted := make(chan error, 1)
+	go func() { counted <- db.countContacts(ctx, src.from, w, search, &countInfo) }()
+	out, next, err := db.findContactsPage(ctx, src, w, f.Page)
+	if cerr := <-counted; cerr != nil {
+		return nil, info, cerr
+	}
+	if err != nil {
 		return nil, info, err
 	}
+	info = countInfo
+	info.NextAfterID = next
+	return out, info, nil
+}
+
+// findContactsPage reads one page of the contacts w selects from src.
+func (db *DB) findContactsPage(ctx context.Context, src searchSQL, w *where, p contactd.Page) ([]*contactd.Contact, int64, error) {
 	page := *w
 	page.conds = append([]string{}, w.conds...)
 	page.args = append([]any{}, w.args...)
 	offset := 0
-	if f.Page.AfterID > 0 {
-		page.add(src.order+" > $%d", f.Page.AfterID)
+	if p.AfterID > 0 {
+		page.add(src.order+" > $%d", p.AfterID)
 	} else {
-		offset = f.Page.Offset()
+		offset = p.Offset()
 	}
 	q := fmt.Sprintf(`SELECT %s FROM %s WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
-		contactColumns, src.from, page.sql(), src.order, f.Page.PerPage+1, offset)
+		contactColumns, src.from, page.sql(), src.order, p.PerPage+1, offset)
 	rows, err := db.read.QueryContext(ctx, q, page.args...)
 	if err != nil {
-		return nil, info, fmt.Errorf("find contacts: %w", err)
+		return nil, 0, fmt.Errorf("find contacts: %w", err)
 	}
 	defer rows.Close()
-	out := make([]*contactd.Contact, 0, f.Page.PerPage)
+	out := make([]*contactd.Contact, 0, p.PerPage)
 	for rows.Next() {
 		c, err := scanContact(rows)
 		if err != nil {
-			return nil, info, fmt.Errorf("find contacts: %w", err)
+			return nil, 0, fmt.Errorf("find contacts: %w", err)
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, info, fmt.Errorf("find contacts: %w", err)
+		return nil, 0, fmt.Errorf("find contacts: %w", err)
 	}
-	if len(out) > f.Page.PerPage {
-		out = out[:f.Page.PerPage]
-		info.NextAfterID = out[len(out)-1].ID
+	var next int64
+	if len(out) > p.PerPage {
+		out = out[:p.PerPage]
+		next = out[len(out)-1].ID
 	}
-	return out, info, nil
+	return out, next, nil
 }
 
 // countContacts counts the matches of w. A search counts at most

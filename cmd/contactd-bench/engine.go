@@ -39,6 +39,7 @@ type engineResult struct {
 // target is an engine under measurement: loaded, and served over HTTP.
 type target struct {
 	engine string
+	dsn    string // the database, for checks that read it directly
 	db     *store.DB
 	ctx    context.Context // acts as the bench workspace's admin key
 	srv    *server
@@ -184,7 +185,7 @@ func measureEngine(ctx context.Context, cfg *config, engine string) (*engineResu
 		return nil, err
 	}
 	t := &target{
-		engine: engine, db: db, seed: cfg.seed,
+		engine: engine, dsn: fresh.dsn, db: db, seed: cfg.seed,
 		ctx: contactd.WithActor(ctx, contactd.Actor{WorkspaceID: ws.ID, KeyID: key.ID, Role: contactd.RoleAdmin}),
 	}
 	if t.data, err = load(t.ctx, db, cfg, fresh.analyze); err != nil {

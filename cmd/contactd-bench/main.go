@@ -32,7 +32,14 @@ type config struct {
 	keep    bool
 	cpuProf string
 	command string // as typed, for the report
+	// importRows is the size of the file the imports suite imports
+	// (default: n, a file as big as the loaded workspace).
+	importRows int
 }
+
+// benchConfig is the run's configuration, for suites that need more than
+// their target (the imports suite's file size and folder).
+var benchConfig *config
 
 func main() {
 	cfg, err := parseFlags(os.Args[1:])
@@ -61,6 +68,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&cfg.dir, "dir", "./bench-data", "folder for the SQLite database")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the databases afterwards, to inspect query plans")
 	fs.StringVar(&cfg.cpuProf, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.IntVar(&cfg.importRows, "import-rows", 0, "rows of the file the imports suite imports (default: -n)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -88,6 +96,7 @@ func parseFlags(args []string) (*config, error) {
 // run measures every engine in turn and writes the report only when all of
 // them finished: a report with a missing engine would read as complete.
 func run(ctx context.Context, cfg *config) error {
+	benchConfig = cfg
 	if cfg.cpuProf != "" {
 		f, err := os.Create(cfg.cpuProf)
 		if err != nil {

@@ -30,20 +30,29 @@ func startServer(db *store.DB, key string) (*server, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &server{
-		http: &http.Server{Handler: api.New(db, log, api.Options{}).Handler(), ReadHeaderTimeout: 10 * time.Second},
-		base: "http://" + ln.Addr().String(),
+	s := newClient("http://"+ln.Addr().String(), key)
+	s.http = &http.Server{Handler: api.New(db, log, api.Options{}).Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.http.Serve(ln)
+	return s, nil
+}
+
+// newClient is a keep-alive client of the server at base; http is left
+// nil for a server of another process.
+func newClient(base, key string) *server {
+	return &server{
+		base: base,
 		key:  key,
 		client: &http.Client{
 			Timeout:   60 * time.Second,
 			Transport: &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64, IdleConnTimeout: time.Minute},
 		},
 	}
-	go s.http.Serve(ln)
-	return s, nil
 }
 
 func (s *server) close() {
+	if s.http == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	s.http.Shutdown(ctx)
