@@ -180,26 +180,22 @@ func (tx *Tx) liveOwners(ctx context.Context, phones []string) (map[string]int64
 // provenance, when set, adds to each contact's audit event where it came
 // from (an import and its row).
 func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contactd.Contact, docs []string, results []contactd.BatchResult, provenance func(i int) map[string]any) error {
-	const cols = 21
-	args := make([]any, 0, len(idx)*cols)
-	values := make([]string, 0, len(idx))
+	ins := newBulkInsert("contacts", "workspace_id bigint", "phone_e164 text", "first_name text", "last_name text",
+		"email text", "company text", "city text", "country text", "timezone text", "tags jsonb", "custom_fields jsonb",
+		"alt_phones jsonb", "alt_emails jsonb", "phone_country text", "phone_type text", "phone_timezones jsonb",
+		"status text", "version bigint", "created_at timestamptz", "updated_at timestamptz", "search_doc text")
 	byPhone := make(map[string]int, len(idx))
 	for _, i := range idx {
 		c := built[i]
 		c.WorkspaceID, c.Status, c.Version, c.CreatedAt, c.UpdatedAt = tx.actor.WorkspaceID, contactd.StatusActive, 1, tx.now, tx.now
-		values = append(values, placeholders(len(args)+1, cols))
-		args = append(args, c.WorkspaceID, c.PhoneE164, c.FirstName, c.LastName, c.Email, c.Company, c.City,
+		ins.add(c.WorkspaceID, c.PhoneE164, c.FirstName, c.LastName, c.Email, c.Company, c.City,
 			c.Country, c.Timezone, jsonArg(c.Tags), jsonArg(c.CustomFields), jsonArg(c.AltPhones), jsonArg(c.AltEmails),
 			c.PhoneCountry, c.PhoneType, jsonArg(c.PhoneTimezones), c.Status, c.Version,
 			timeArg(c.CreatedAt), timeArg(c.UpdatedAt), docs[i])
 		byPhone[c.PhoneE164] = i
 	}
-	rows, err := tx.QueryContext(ctx, `
-		INSERT INTO contacts (workspace_id, phone_e164, first_name, last_name, email, company, city,
-			country, timezone, tags, custom_fields, alt_phones, alt_emails, phone_country, phone_type,
-			phone_timezones, status, version, created_at, updated_at, search_doc)
-		VALUES `+strings.Join(values, ", ")+`
-		RETURNING id, phone_e164`, args...)
+	q, args := ins.sql(tx.db.dialect.name(), "RETURNING id, phone_e164")
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("insert contacts: %w", err)
 	}
@@ -217,8 +213,9 @@ func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contac
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("insert contacts: %w", err)
 	}
-	tags := newRowBatch(tx, `INSERT INTO contact_tags (workspace_id, tag, contact_id) VALUES `, 3, "insert tags")
-	audits := newRowBatch(tx, `INSERT INTO audit_events (workspace_id, action, actor_key_id, contact_id, details, at) VALUES `, 6, "insert audit events")
+	tags := newRowBatch(tx, "insert tags", "contact_tags", "workspace_id bigint", "tag text", "contact_id bigint")
+	audits := newRowBatch(tx, "insert audit events", "audit_events", "workspace_id bigint", "action text",
+		"actor_key_id bigint", "contact_id bigint", "details jsonb", "at timestamptz")
 	var key any
 	if tx.actor.KeyID > 0 {
 		key = tx.actor.KeyID
@@ -249,33 +246,32 @@ func (tx *Tx) insertContactChunk(ctx context.Context, idx []int, built []*contac
 // rowBatch gathers the rows of one multi-row INSERT and runs it whenever
 // it holds bulkChunk rows, and at flush.
 type rowBatch struct {
-	tx     *Tx
-	insert string // "INSERT INTO t (cols) VALUES "
-	cols   int
-	what   string // for errors: "insert tags"
-	args   []any
-	values []string
+	tx   *Tx
+	ins  *bulkInsert
+	what string // for errors: "insert tags"
 }
 
-func newRowBatch(tx *Tx, insert string, cols int, what string) *rowBatch {
-	return &rowBatch{tx: tx, insert: insert, cols: cols, what: what}
+// newRowBatch batches rows into table; cols are "name pgtype" as for
+// newBulkInsert.
+func newRowBatch(tx *Tx, what, table string, cols ...string) *rowBatch {
+	return &rowBatch{tx: tx, ins: newBulkInsert(table, cols...), what: what}
 }
 
 func (b *rowBatch) add(ctx context.Context, row ...any) error {
-	b.values = append(b.values, placeholders(len(b.args)+1, b.cols))
-	b.args = append(b.args, row...)
-	if len(b.values) >= bulkChunk {
+	b.ins.add(row...)
+	if b.ins.len() >= bulkChunk {
 		return b.flush(ctx)
 	}
 	return nil
 }
 
 func (b *rowBatch) flush(ctx context.Context) error {
-	if len(b.values) == 0 {
+	if b.ins.len() == 0 {
 		return nil
 	}
-	_, err := b.tx.ExecContext(ctx, b.insert+strings.Join(b.values, ", "), b.args...)
-	b.args, b.values = b.args[:0], b.values[:0]
+	q, args := b.ins.sql(b.tx.db.dialect.name(), "")
+	_, err := b.tx.ExecContext(ctx, q, args...)
+	b.ins.reset()
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.what, err)
 	}
