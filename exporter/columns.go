@@ -1,7 +1,7 @@
 package exporter
 
 import (
-	"encoding/json"
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +24,28 @@ var spreadsheetDefault = []string{
 type column struct {
 	name   string // header: a contact field or custom.<name>
 	custom string // the custom field's name, for custom.<name>
+	slot   int    // where the lean read puts the field it is made from
+	op     int    // how the cell is written (op* below)
+}
+
+// How a column is written.
+const (
+	opText    = iota // text as stored
+	opInt            // id, version
+	opNullInt        // merged_into
+	opBool           // dnc
+	opTime           // created_at, updated_at
+	opList           // tags, alt_emails, phone_timezones
+	opPhones         // alt_phones
+	opObject         // custom_fields
+	opCustom         // custom.<name>
+)
+
+var columnOps = map[string]int{
+	"id": opInt, "version": opInt, "merged_into": opNullInt, "dnc": opBool,
+	"created_at": opTime, "updated_at": opTime,
+	"tags": opList, "alt_emails": opList, "phone_timezones": opList, "alt_phones": opPhones,
+	"custom_fields": opObject,
 }
 
 // resolveColumns returns the export's columns: its fields, or the format's
@@ -47,12 +69,42 @@ func resolveColumns(exp *contactd.ContactExport, customNames func() ([]string, e
 	}
 	cols := make([]column, len(names))
 	for i, n := range names {
-		cols[i] = column{name: n}
+		cols[i] = column{name: n, op: columnOps[n]}
 		if name, ok := strings.CutPrefix(n, "custom."); ok {
-			cols[i].custom = name
+			cols[i].custom, cols[i].op = name, opCustom
 		}
 	}
 	return cols, nil
+}
+
+// readFields returns the contact fields the columns are made from, each
+// once (every custom.<name> column reads custom_fields), and points each
+// column at its field's place in the lean read.
+func readFields(cols []column) []string {
+	at := map[string]int{}
+	var fields []string
+	for i := range cols {
+		f := cols[i].name
+		if cols[i].op == opCustom {
+			f = "custom_fields"
+		}
+		slot, ok := at[f]
+		if !ok {
+			slot = len(fields)
+			at[f] = slot
+			fields = append(fields, f)
+		}
+		cols[i].slot = slot
+	}
+	return fields
+}
+
+// row is one contact of the lean read (*store.ExportRow).
+type row interface {
+	Bytes(i int) []byte
+	Int(i int) (int64, bool)
+	Bool(i int) bool
+	Time(i int) time.Time
 }
 
 // Separators of list fields in a cell. The importer splits tags and emails
@@ -63,113 +115,98 @@ const (
 	phoneSep = " ::: "
 )
 
-// text is the column's value in a spreadsheet cell.
-func (col column) text(c *contactd.Contact) string {
-	if col.custom != "" {
-		return customText(c.CustomFields[col.custom])
-	}
-	switch col.name {
-	case "id":
-		return strconv.FormatInt(c.ID, 10)
-	case "phone_e164":
-		return c.PhoneE164
-	case "first_name":
-		return c.FirstName
-	case "last_name":
-		return c.LastName
-	case "email":
-		return c.Email
-	case "company":
-		return c.Company
-	case "city":
-		return c.City
-	case "country":
-		return c.Country
-	case "tags":
-		return strings.Join(c.Tags, listSep)
-	case "custom_fields":
-		return jsonText(c.CustomFields)
-	case "alt_phones":
-		return strings.Join(c.AltPhones, phoneSep)
-	case "alt_emails":
-		return strings.Join(c.AltEmails, listSep)
-	case "phone_country":
-		return c.PhoneCountry
-	case "phone_type":
-		return c.PhoneType
-	case "phone_timezones":
-		return strings.Join(c.PhoneTimezones, listSep)
-	case "timezone":
-		return c.Timezone
-	case "dnc":
-		return strconv.FormatBool(c.DNC)
-	case "status":
-		return c.Status
-	case "merged_into":
-		if c.MergedInto == nil {
-			return ""
+// appendText appends the column's value in a spreadsheet cell.
+func (col column) appendText(dst []byte, r row) ([]byte, error) {
+	switch col.op {
+	case opInt:
+		n, _ := r.Int(col.slot)
+		return strconv.AppendInt(dst, n, 10), nil
+	case opNullInt:
+		if n, ok := r.Int(col.slot); ok {
+			return strconv.AppendInt(dst, n, 10), nil
 		}
-		return strconv.FormatInt(*c.MergedInto, 10)
-	case "version":
-		return strconv.FormatInt(c.Version, 10)
-	case "created_at":
-		return c.CreatedAt.UTC().Format(time.RFC3339Nano)
-	case "updated_at":
-		return c.UpdatedAt.UTC().Format(time.RFC3339Nano)
+		return dst, nil
+	case opBool:
+		return strconv.AppendBool(dst, r.Bool(col.slot)), nil
+	case opTime:
+		return r.Time(col.slot).UTC().AppendFormat(dst, time.RFC3339Nano), nil
+	case opList:
+		return appendList(dst, r.Bytes(col.slot), listSep)
+	case opPhones:
+		return appendList(dst, r.Bytes(col.slot), phoneSep)
+	case opObject:
+		return appendCompactJSON(dst, r.Bytes(col.slot))
+	case opCustom:
+		v, ok, err := member(r.Bytes(col.slot), col.custom)
+		if err != nil || !ok {
+			return dst, err
+		}
+		return appendCustomText(dst, v)
 	}
-	return ""
+	return append(dst, r.Bytes(col.slot)...), nil
 }
 
-func customText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case json.Number:
-		return x.String()
+// appendCustomText appends a custom field's stored JSON value as cell
+// text: a string's text, a number as written, true or false, nothing for
+// null, and compact JSON for an object or a list.
+func appendCustomText(dst, v []byte) ([]byte, error) {
+	switch {
+	case len(v) == 0:
+		return dst, nil
+	case v[0] == '"':
+		return appendUnquoted(dst, v)
+	case v[0] == '{' || v[0] == '[':
+		return appendCompactJSON(dst, v)
+	case string(v) == "null":
+		return dst, nil
 	}
-	return jsonText(v)
+	return append(dst, v...), nil // a number, true or false, as written
 }
 
-// jsonText is v as compact JSON, without encoding/json's escaping of <, >
-// and &, which means nothing in a cell.
-func jsonText(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return ""
+// appendJSON appends the column's value in a JSON line, with its JSON type.
+func (col column) appendJSON(dst []byte, r row) ([]byte, error) {
+	switch col.op {
+	case opInt, opBool:
+		return col.appendText(dst, r)
+	case opNullInt:
+		if _, ok := r.Int(col.slot); !ok {
+			return append(dst, "null"...), nil
+		}
+		return col.appendText(dst, r)
+	case opTime:
+		dst = append(dst, '"')
+		dst = r.Time(col.slot).UTC().AppendFormat(dst, time.RFC3339Nano)
+		return append(dst, '"'), nil
+	case opList, opPhones:
+		return appendJSONList(dst, r.Bytes(col.slot))
+	case opObject:
+		return appendCompactJSON(dst, r.Bytes(col.slot))
+	case opCustom:
+		v, ok, err := member(r.Bytes(col.slot), col.custom)
+		if err != nil {
+			return dst, err
+		}
+		switch {
+		case !ok:
+			return append(dst, "null"...), nil // the contact lacks it
+		case v[0] == '"':
+			return appendJSONText(dst, v)
+		case v[0] == '{' || v[0] == '[':
+			return appendCompactJSON(dst, v)
+		}
+		return append(dst, v...), nil
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return appendJSONString(dst, r.Bytes(col.slot)), nil
 }
 
-// value is the column's value in a JSON line, with its JSON type.
-func (col column) value(c *contactd.Contact) any {
-	if col.custom != "" {
-		return c.CustomFields[col.custom] // nil (null) when the contact lacks it
+// appendJSONText re-encodes a stored JSON string as encoding/json writes it.
+func appendJSONText(dst, quoted []byte) ([]byte, error) {
+	if inner := quoted[1 : len(quoted)-1]; bytes.IndexByte(inner, '\\') < 0 {
+		return appendJSONString(dst, inner), nil
 	}
-	switch col.name {
-	case "id":
-		return c.ID
-	case "tags":
-		return c.Tags
-	case "custom_fields":
-		return c.CustomFields
-	case "alt_phones":
-		return c.AltPhones
-	case "alt_emails":
-		return c.AltEmails
-	case "phone_timezones":
-		return c.PhoneTimezones
-	case "dnc":
-		return c.DNC
-	case "merged_into":
-		return c.MergedInto
-	case "version":
-		return c.Version
+	s, err := appendUnquoted(nil, quoted)
+	if err != nil {
+		return dst, err
 	}
-	return col.text(c)
+	return appendJSONString(dst, s), nil
 }

@@ -3,11 +3,11 @@ package exporter
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -29,7 +29,7 @@ func MediaType(format string) string {
 // row per contact, then Close finishes the file, or Abort drops it. It
 // writes as it goes: no format holds the rows in memory.
 type rowWriter interface {
-	Row(c *contactd.Contact) error
+	Row(r row) error
 	Close() error
 	Abort()
 }
@@ -46,51 +46,134 @@ func newRowWriter(w io.Writer, exp *contactd.ContactExport, cols []column, tempD
 
 // csvWriter writes RFC 4180 CSV: comma-separated, CRLF line ends, quotes
 // where needed, UTF-8 with an optional byte order mark (which Excel needs to
-// read UTF-8).
+// read UTF-8). It writes what encoding/csv's Writer (UseCRLF) would, byte
+// for byte, but appends each row's cells into one reused line instead of
+// making a string of each: a million rows of a dozen cells.
 type csvWriter struct {
-	buf   *bufio.Writer
-	csv   *csv.Writer
-	cols  []column
-	cells []string
+	buf     *bufio.Writer
+	cols    []column
+	line    []byte
+	scratch []byte
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func newCSVWriter(w io.Writer, cols []column, bom bool) (*csvWriter, error) {
-	buf := bufio.NewWriterSize(w, 64<<10)
+	cw := &csvWriter{buf: bufio.NewWriterSize(w, 64<<10), cols: cols, line: make([]byte, 0, 1024)}
 	if bom {
-		if _, err := buf.Write(utf8BOM); err != nil {
-			return nil, err
-		}
+		cw.buf.Write(utf8BOM)
 	}
-	cw := csv.NewWriter(buf)
-	cw.UseCRLF = true
-	header := make([]string, len(cols))
 	for i, c := range cols {
-		header[i] = c.name
+		if i > 0 {
+			cw.line = append(cw.line, ',')
+		}
+		start := len(cw.line)
+		cw.line = cw.finishCell(append(cw.line, c.name...), start, false)
 	}
-	if err := cw.Write(header); err != nil {
-		return nil, err
-	}
-	return &csvWriter{buf: buf, csv: cw, cols: cols, cells: make([]string, len(cols))}, nil
+	cw.line = append(cw.line, '\r', '\n')
+	_, err := cw.buf.Write(cw.line)
+	return cw, err
 }
 
-func (w *csvWriter) Row(c *contactd.Contact) error {
+func (w *csvWriter) Row(r row) error {
+	line := w.line[:0]
 	for i, col := range w.cols {
-		w.cells[i] = Neutralise(col.text(c))
+		if i > 0 {
+			line = append(line, ',')
+		}
+		start := len(line)
+		var err error
+		if line, err = col.appendText(line, r); err != nil {
+			return fmt.Errorf("export %s: %w", col.name, err)
+		}
+		line = w.finishCell(line, start, isFormulaStart(line[start:]))
 	}
-	return w.csv.Write(w.cells)
+	w.line = append(line, '\r', '\n')
+	_, err := w.buf.Write(w.line)
+	return err
+}
+
+// finishCell makes line[start:], one cell's text, what encoding/csv writes
+// of it behind an apostrophe when neutral (see Neutralise): quoted when it
+// holds a comma, a quote or a line break, is `\.`, or starts with a space;
+// inside quotes, a quote doubles, a CR is dropped and a LF becomes CRLF.
+func (w *csvWriter) finishCell(line []byte, start int, neutral bool) []byte {
+	cell := line[start:]
+	if !csvNeedsQuotes(cell, neutral) {
+		if neutral {
+			line = append(line, 0)
+			copy(line[start+1:], line[start:])
+			line[start] = '\''
+		}
+		return line
+	}
+	w.scratch = append(w.scratch[:0], cell...)
+	s := w.scratch
+	line = append(line[:start], '"')
+	if neutral {
+		line = append(line, '\'')
+	}
+	for len(s) > 0 {
+		i := bytes.IndexAny(s, "\"\r\n")
+		if i < 0 {
+			i = len(s)
+		}
+		line = append(line, s[:i]...)
+		s = s[i:]
+		if len(s) > 0 {
+			switch s[0] {
+			case '"':
+				line = append(line, '"', '"')
+			case '\n':
+				line = append(line, '\r', '\n')
+			}
+			s = s[1:]
+		}
+	}
+	return append(line, '"')
+}
+
+// csvSpecial are the bytes that make encoding/csv quote a cell.
+var csvSpecial = [256]bool{'\n': true, '\r': true, '"': true, ',': true}
+
+func csvNeedsQuotes(s []byte, neutral bool) bool {
+	if len(s) == 0 {
+		return false
+	}
+	for _, c := range s {
+		if csvSpecial[c] {
+			return true
+		}
+	}
+	if neutral {
+		return false // it starts with the apostrophe
+	}
+	switch c := s[0]; {
+	case c == '\\':
+		return string(s) == `\.`
+	case c < utf8.RuneSelf:
+		return c == ' ' || c == '\t' || c == '\v' || c == '\f'
+	}
+	r, _ := utf8.DecodeRune(s)
+	return unicode.IsSpace(r)
+}
+
+// isFormulaStart reports whether a spreadsheet would run the cell as a
+// formula (see Neutralise).
+func isFormulaStart(s []byte) bool {
+	if len(s) == 0 {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }
 
 func (w *csvWriter) Abort() {}
 
-func (w *csvWriter) Close() error {
-	w.csv.Flush()
-	if err := w.csv.Error(); err != nil {
-		return err
-	}
-	return w.buf.Flush()
-}
+func (w *csvWriter) Close() error { return w.buf.Flush() }
 
 // Neutralise makes a cell that a spreadsheet would run as a formula plain
 // text (OWASP's "CSV injection"): a cell starting with =, +, -, @, tab or
@@ -114,36 +197,31 @@ type jsonlWriter struct {
 	buf  *bufio.Writer
 	cols []column
 	keys [][]byte
-	line bytes.Buffer
-	enc  *json.Encoder
+	line []byte
 }
 
 func newJSONLWriter(w io.Writer, cols []column) *jsonlWriter {
-	j := &jsonlWriter{buf: bufio.NewWriterSize(w, 64<<10), cols: cols, keys: make([][]byte, len(cols))}
+	j := &jsonlWriter{buf: bufio.NewWriterSize(w, 64<<10), cols: cols, keys: make([][]byte, len(cols)), line: make([]byte, 0, 1024)}
 	for i, c := range cols {
-		k, _ := json.Marshal(c.name)
-		j.keys[i] = append(k, ':')
+		j.keys[i] = append(appendJSONString(nil, []byte(c.name)), ':')
 	}
-	j.enc = json.NewEncoder(&j.line)
-	j.enc.SetEscapeHTML(false)
 	return j
 }
 
-func (j *jsonlWriter) Row(c *contactd.Contact) error {
-	j.line.Reset()
-	j.line.WriteByte('{')
+func (j *jsonlWriter) Row(r row) error {
+	j.line = append(j.line[:0], '{')
 	for i, col := range j.cols {
 		if i > 0 {
-			j.line.WriteByte(',')
+			j.line = append(j.line, ',')
 		}
-		j.line.Write(j.keys[i])
-		if err := j.enc.Encode(col.value(c)); err != nil {
-			return fmt.Errorf("encode %s of contact %d: %w", col.name, c.ID, err)
+		j.line = append(j.line, j.keys[i]...)
+		var err error
+		if j.line, err = col.appendJSON(j.line, r); err != nil {
+			return fmt.Errorf("export %s: %w", col.name, err)
 		}
-		j.line.Truncate(j.line.Len() - 1) // the Encoder's newline
 	}
-	j.line.WriteString("}\n")
-	_, err := j.buf.Write(j.line.Bytes())
+	j.line = append(j.line, '}', '\n')
+	_, err := j.buf.Write(j.line)
 	return err
 }
 
@@ -168,6 +246,7 @@ type xlsxWriter struct {
 	row   int // rows written to the current sheet, header included
 	sheet int
 	cells []any
+	text  []byte
 }
 
 func newXLSXWriter(w io.Writer, cols []column, tempDir string) (*xlsxWriter, error) {
@@ -205,7 +284,7 @@ func (x *xlsxWriter) startSheet(name string) error {
 	return nil
 }
 
-func (x *xlsxWriter) Row(c *contactd.Contact) error {
+func (x *xlsxWriter) Row(r row) error {
 	if x.row == xlsxRowsPerSheet {
 		if err := x.sw.Flush(); err != nil {
 			return err
@@ -216,7 +295,11 @@ func (x *xlsxWriter) Row(c *contactd.Contact) error {
 		}
 	}
 	for i, col := range x.cols {
-		x.cells[i] = col.text(c)
+		var err error
+		if x.text, err = col.appendText(x.text[:0], r); err != nil {
+			return fmt.Errorf("export %s: %w", col.name, err)
+		}
+		x.cells[i] = string(x.text)
 	}
 	x.row++
 	cell, err := excelize.CoordinatesToCellName(1, x.row)

@@ -2,13 +2,26 @@ package exporter
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/contactd/contactd"
 )
+
+// testRow is a row of a lean read of id and phone_e164.
+type testRow struct {
+	id    int64
+	phone string
+}
+
+func (r testRow) Bytes(int) []byte      { return []byte(r.phone) }
+func (r testRow) Int(int) (int64, bool) { return r.id, true }
+func (r testRow) Bool(int) bool         { return false }
+func (r testRow) Time(int) time.Time    { return time.Time{} }
 
 // Past Excel's row limit an XLSX export goes on in a new sheet, each with
 // the header.
@@ -16,13 +29,13 @@ func TestXLSXRollsOverToNewSheets(t *testing.T) {
 	defer func(n int) { xlsxRowsPerSheet = n }(xlsxRowsPerSheet)
 	xlsxRowsPerSheet = 3 // header and two rows a sheet
 	var buf bytes.Buffer
-	cols := []column{{name: "id"}, {name: "phone_e164"}}
+	cols := []column{{name: "id", op: opInt, slot: 0}, {name: "phone_e164", slot: 1}}
 	w, err := newXLSXWriter(&buf, cols, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 5; i++ {
-		if err := w.Row(&contactd.Contact{ID: int64(i), PhoneE164: fmt.Sprintf("+9199000000%02d", i)}); err != nil {
+		if err := w.Row(testRow{int64(i), fmt.Sprintf("+9199000000%02d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,5 +55,32 @@ func TestXLSXRollsOverToNewSheets(t *testing.T) {
 	want := "[Contacts[[id phone_e164] [1 +919900000001] [2 +919900000002]] Contacts 2[[id phone_e164] [3 +919900000003] [4 +919900000004]] Contacts 3[[id phone_e164] [5 +919900000005]]]"
 	if fmt.Sprint(got) != want {
 		t.Errorf("sheets:\n%v\nwant\n%s", got, want)
+	}
+}
+
+// A cell is written exactly as encoding/csv (UseCRLF) writes its
+// neutralised text: the CSV writer only skips making strings.
+func TestCSVCellsMatchEncodingCSV(t *testing.T) {
+	alphabet := []string{"a", "Z", "1", ",", `"`, "\r", "\n", " ", "\t", "\v", "=", "+", "-", "@", `\`, ".", "'", "é", "\u00a0", "\u0085", "\u2028", "日"}
+	cases := []string{"", `\.`, `\..`, " x", "\u00a0x", "=1+2", "\tx", "\rx", "a,b", `say "hi"`, "l1\nl2", "l1\r\nl2"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for len(cases) < 5000 {
+		var b strings.Builder
+		for n := rng.IntN(6); n > 0; n-- {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	w := &csvWriter{}
+	for _, s := range cases {
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		cw.UseCRLF = true
+		cw.Write([]string{Neutralise(s)})
+		cw.Flush()
+		got := w.finishCell([]byte("x,"+s), 2, isFormulaStart([]byte(s)))
+		if g, wt := string(got[2:])+"\r\n", want.String(); g != wt {
+			t.Errorf("cell %q: wrote %q, encoding/csv writes %q", s, g, wt)
+		}
 	}
 }

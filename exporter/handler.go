@@ -89,20 +89,20 @@ func (h *Handler) write(ctx context.Context, exp *contactd.ContactExport, snap *
 	if err != nil {
 		return err
 	}
-	pr, pw := io.Pipe()
+	pipe := newChunkPipe()
 	type result struct {
 		file *store.StoredFile
 		err  error
 	}
 	stored := make(chan result, 1)
 	go func() {
-		f, err := h.db.StoreExportFile(ctx, exp, pr)
+		f, err := h.db.StoreExportFile(ctx, exp, pipe)
 		// A writer the store stopped reading (after an error) must not block.
-		pr.CloseWithError(cmp.Or(err, io.ErrClosedPipe))
+		pipe.CloseRead(cmp.Or(err, io.ErrClosedPipe))
 		stored <- result{f, err}
 	}()
-	written, werr := h.writeRows(ctx, pw, exp, cols, snap, total)
-	pw.CloseWithError(werr) // nil: the store reads to EOF
+	written, werr := h.writeRows(ctx, pipe, exp, cols, snap, total)
+	pipe.CloseWrite(werr) // nil: the store reads to EOF
 	res := <-stored
 	if werr != nil {
 		return werr
@@ -123,21 +123,25 @@ func (h *Handler) writeRows(ctx context.Context, w io.Writer, exp *contactd.Cont
 	}
 	var written int64
 	lastProgress := time.Now()
-	err = snap.Each(func(c *contactd.Contact) error {
-		if err := rw.Row(c); err != nil {
+	// The lean read: only the fields the columns are made from, undecoded.
+	err = snap.Rows(readFields(cols), func(r *store.ExportRow) error {
+		if err := rw.Row(r); err != nil {
 			return err
 		}
 		written++
 		if h.opts.AfterRow != nil {
 			h.opts.AfterRow(written)
 		}
-		if written%h.opts.ProgressEvery == 0 || time.Since(lastProgress) > 2*time.Second {
+		if written%h.opts.ProgressEvery == 0 || (written%256 == 0 && time.Since(lastProgress) > 2*time.Second) {
 			lastProgress = time.Now()
 			if err := h.db.SetExportProgress(ctx, exp.ID, total, written); err != nil {
 				return err
 			}
 		}
-		return ctx.Err()
+		if written%256 == 0 {
+			return ctx.Err()
+		}
+		return nil
 	})
 	if err != nil {
 		rw.Abort()

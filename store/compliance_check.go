@@ -89,19 +89,7 @@ func (db *DB) RunComplianceCheck(ctx context.Context, chk contactd.ComplianceChe
 	ck.emit = fn
 	switch {
 	case chk.SegmentID > 0:
-		batch := make([]*contactd.Contact, 0, checkBatch)
-		err = db.ForEachSegmentMember(ctx, chk.SegmentID, func(c *contactd.Contact) error {
-			batch = append(batch, c)
-			if len(batch) < checkBatch {
-				return nil
-			}
-			err := ck.contacts(ctx, batch, nil)
-			batch = batch[:0]
-			return err
-		})
-		if err == nil && len(batch) > 0 {
-			err = ck.contacts(ctx, batch, nil)
-		}
+		err = ck.segment(ctx, chk.SegmentID)
 	case chk.ContactIDs != nil:
 		err = ck.contactIDs(ctx, distinctCheckIDs(chk.ContactIDs))
 	default:
