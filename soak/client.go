@@ -30,6 +30,7 @@ type client struct {
 // owned is what a client knows of a contact it owns.
 type owned struct {
 	id, version, counter int64
+	merged               bool // merged into another contact (by anyone): no longer written
 }
 
 // Phone ranges, by what writes them: +91 97cc nnnnnn for contacts created
@@ -51,8 +52,10 @@ func (c *client) loop(ctx context.Context, until time.Time) {
 			c.patchCity(ctx)
 		case x < 66:
 			c.search(ctx)
-		case x < 72:
+		case x < 69:
 			c.merge(ctx)
+		case x < 72:
+			c.mergeShared(ctx)
 		case x < 84:
 			c.changeMembers(ctx)
 		case x < 89:
@@ -65,9 +68,16 @@ func (c *client) loop(ctx context.Context, until time.Time) {
 	}
 }
 
+// create makes a contact the client owns: one of the pool (segments) or,
+// one time in three, of the fodder that anyone may merge.
 func (c *client) create(ctx context.Context) {
+	fodder := c.rnd.IntN(3) == 0
+	kind := 97
+	if fodder {
+		kind = 94
+	}
 	a, err := c.jsonCall(ctx, "create", "POST", "/api/v1/contacts", map[string]any{
-		"phone_e164": c.phone(97), "first_name": "Soak", "last_name": fmt.Sprintf("Client%d", c.n),
+		"phone_e164": c.phone(kind), "first_name": "Soak", "last_name": fmt.Sprintf("Client%d", c.n),
 		"custom_fields": map[string]any{"counter": 0},
 	})
 	var got contact
@@ -77,11 +87,37 @@ func (c *client) create(ctx context.Context) {
 	c.owned[got.ID] = &owned{id: got.ID, version: got.Version}
 	c.ownedIDs = append(c.ownedIDs, got.ID)
 	c.mu.Lock()
-	c.pool = append(c.pool, got.ID)
+	if fodder {
+		c.fodder = append(c.fodder, got.ID)
+	} else {
+		c.pool = append(c.pool, got.ID)
+	}
 	c.mu.Unlock()
 }
 
+// pick returns an owned contact not known to be merged away.
 func (c *client) pick() *owned { return c.owned[c.ownedIDs[c.rnd.IntN(len(c.ownedIDs))]] }
+
+// goneIfMerged reads a contact whose write was refused with 409: the only
+// reason may be that someone merged it away; the client stops writing it.
+func (c *client) goneIfMerged(ctx context.Context, o *owned, what string) {
+	got, ok := c.read(ctx, o.id)
+	if !ok {
+		return
+	}
+	if got.Status != "merged" {
+		c.problem("%s of contact %d answered 409, but it is %s", what, o.id, got.Status)
+		return
+	}
+	o.merged = true
+	live := c.ownedIDs[:0]
+	for _, id := range c.ownedIDs {
+		if !c.owned[id].merged {
+			live = append(live, id)
+		}
+	}
+	c.ownedIDs = live
+}
 
 // bumpCounter adds one to the counter of a contact the client owns, with
 // If-Match of the version it last saw. Only this client writes the
@@ -107,7 +143,10 @@ func (c *client) bumpCounter(ctx context.Context) {
 		}
 		o.version, o.counter = got.Version, got.counter()
 		c.written(o.id, got.Version, "counter")
-	case 412, 409:
+	case 409:
+		c.stale(false)
+		c.goneIfMerged(ctx, o, "PATCH counter")
+	case 412:
 		c.stale(false)
 		got, ok := c.read(ctx, o.id)
 		if !ok {
@@ -127,13 +166,17 @@ func (c *client) bumpCounter(ctx context.Context) {
 // made, where clients collide most.
 func (c *client) patchCity(ctx context.Context) {
 	c.mu.Lock()
-	n := len(c.pool)
+	from := c.pool
+	if c.rnd.IntN(3) == 0 {
+		from = c.fodder
+	}
+	n := len(from)
 	var id int64
 	if n > 0 {
 		if c.rnd.IntN(2) == 0 {
-			id = c.pool[c.rnd.IntN(min(n, 40))]
+			id = from[c.rnd.IntN(min(n, 40))]
 		} else {
-			id = c.pool[c.rnd.IntN(n)]
+			id = from[c.rnd.IntN(n)]
 		}
 	}
 	c.mu.Unlock()
@@ -141,7 +184,7 @@ func (c *client) patchCity(ctx context.Context) {
 		return
 	}
 	cur, ok := c.read(ctx, id)
-	if !ok {
+	if !ok || cur.Status != "active" {
 		return
 	}
 	c.cityN++
@@ -192,6 +235,9 @@ func (c *client) staleWrite(ctx context.Context) {
 	}
 	if a.status == 412 || a.status == 409 {
 		c.stale(true)
+		if a.status == 409 {
+			c.goneIfMerged(ctx, o, "PATCH with a stale version")
+		}
 		return
 	}
 	c.problem("PATCH %s with the stale If-Match %d answered %d, want 412: %.200s", path, o.version-1, a.status, a.body)
@@ -351,10 +397,13 @@ func (c *client) importSmall(ctx context.Context) {
 
 // verify reads back, after the run, what only this client wrote.
 func (c *client) verify(ctx context.Context) {
-	for _, id := range c.ownedIDs {
+	for id := range c.owned {
 		got, ok := c.read(ctx, id)
 		if !ok {
 			continue
+		}
+		if got.Status == "merged" {
+			continue // merged away by another client after the last write of this one
 		}
 		if o := c.owned[id]; got.counter() != o.counter || got.Status != "active" {
 			c.problem("contact %d is %s with counter %d; its only writer counted %d successful increments: an update was lost",
@@ -386,5 +435,55 @@ func (c *client) verify(ctx context.Context) {
 		if !c.members[id] {
 			c.problem("segment %d of client %d holds contact %d, which the client removed last (or never added)", c.segment, c.n, id)
 		}
+	}
+}
+
+// mergeShared merges one contact of the fodder into another, whoever owns
+// them, while their owners bump counters and everyone PATCHes cities: the
+// merge must not write back a value it read before a PATCH committed. It
+// answers 200, or 409 when one of the two was merged away meanwhile.
+func (c *client) mergeShared(ctx context.Context) {
+	c.mu.Lock()
+	n := len(c.fodder)
+	if n < 2 {
+		c.mu.Unlock()
+		return
+	}
+	i, j := c.rnd.IntN(n), c.rnd.IntN(n)
+	p, s := c.fodder[i], c.fodder[j]
+	c.mu.Unlock()
+	if p == s {
+		return
+	}
+	path := fmt.Sprintf("/api/v1/contacts/%d/merge", p)
+	a, err := c.jsonCall(ctx, "merge shared", "POST", path, map[string]any{"secondary_ids": []int64{s}})
+	if err != nil {
+		return
+	}
+	switch a.status {
+	case 200:
+		var got contact
+		if a.decode(&got) != nil || got.Status != "active" {
+			c.problem("POST %s answered %.300s; want the active primary", path, a.body)
+			return
+		}
+		c.written(p, got.Version, "merge")
+		c.mu.Lock()
+		if w := c.cities[p]; got.Version > w.version {
+			// The merge may fill the primary's empty city from the secondary.
+			c.cities[p] = cityWrite{version: got.Version, city: got.City}
+		}
+		live := c.fodder[:0]
+		for _, id := range c.fodder {
+			if id != s {
+				live = append(live, id)
+			}
+		}
+		c.fodder = live
+		c.mu.Unlock()
+	case 409:
+		c.stale(false)
+	default:
+		c.expect(a, "POST "+path, 200, 409)
 	}
 }

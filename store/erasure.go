@@ -121,6 +121,10 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 	if err != nil {
 		return nil, err
 	}
+	seen, err := db.completeFileIDs(ctx, actor.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
 	files, err := db.filesHolding(ctx, actor.WorkspaceID, p, "")
 	if err != nil {
 		return nil, err
@@ -196,6 +200,9 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 			return err
 		}
 		if err := tx.applyFileVerdicts(ctx, p, files); err != nil {
+			return err
+		}
+		if err := tx.settleExports(ctx, p, seen); err != nil {
 			return err
 		}
 		if err := tx.refreshMatchKeys(ctx, tombs...); err != nil {
