@@ -97,6 +97,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 			return h.fail(ctx, imp, fmt.Errorf("the stored file has fewer rows than were already imported: %w", err))
 		}
 	}
+	nextStatistics := max(int64(statisticsAfterRows), 2*processed)
 	batch := make([]contactd.ImportRow, 0, h.opts.BatchSize)
 	for {
 		batch = batch[:0]
@@ -118,6 +119,13 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 				return err // a stale batch or an outage: the job retries from the committed count
 			}
 			processed += int64(len(batch))
+			if processed >= nextStatistics {
+				// Again at 10k, 20k, 40k... rows: the tables grow under the
+				// import, and plans made for the small table of its start
+				// turn lookups into scans (PostgreSQL without autovacuum).
+				h.refreshStatistics(ctx, imp.ID)
+				nextStatistics = 2 * processed
+			}
 			if h.opts.AfterBatch != nil {
 				h.opts.AfterBatch(processed)
 			}
@@ -127,15 +135,21 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 		}
 		if readErr != nil {
 			if processed >= statisticsAfterRows {
-				if err := h.db.RefreshStatistics(ctx); err != nil {
-					h.log.Warn("refresh statistics after import", "import_id", imp.ID, "error", err)
-				}
+				h.refreshStatistics(ctx, imp.ID)
 			}
 			return h.db.FinishImport(ctx, imp.ID, contactd.JobCompleted, "")
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+	}
+}
+
+// refreshStatistics asks the database to refresh its planner statistics; a
+// failure only costs speed, so it is logged, not returned.
+func (h *Handler) refreshStatistics(ctx context.Context, importID int64) {
+	if err := h.db.RefreshStatistics(ctx); err != nil {
+		h.log.Warn("refresh statistics during import", "import_id", importID, "error", err)
 	}
 }
 

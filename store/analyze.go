@@ -9,11 +9,13 @@ import (
 // PostgreSQL plans a table it has no statistics for as if it were tiny,
 // and right after a first large import that turned indexed lookups into
 // scans of every contact; autovacuum catches up only later. SQLite's
-// PRAGMA optimize does the same job where it is needed.
+// PRAGMA optimize does the same job where it is needed. The match-key
+// tables are included: every bulk write looks keys up by value, and a
+// planner that thinks they are empty scans them.
 func (db *DB) RefreshStatistics(ctx context.Context) error {
 	q := `PRAGMA optimize`
 	if db.dialect.name() == Postgres {
-		q = `ANALYZE contacts, contact_tags, audit_events`
+		q = `ANALYZE contacts, contact_tags, audit_events, contact_match_keys, duplicate_members, duplicate_groups`
 	}
 	if _, err := db.write.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("refresh statistics: %w", err)
