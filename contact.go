@@ -99,7 +99,12 @@ type ContactFilter struct {
 	Status        string // default: active
 	CreatedAfter  *time.Time
 	CreatedBefore *time.Time
-	Page          Page
+	DNC           *bool
+	// SegmentID keeps the members of a segment; Rules the contacts a rule
+	// tree matches, compiled as a dynamic segment's and an export's are.
+	SegmentID int64
+	Rules     *Rule
+	Page      Page
 }
 
 // ContactService is the contacts half of the store.

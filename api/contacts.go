@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -75,6 +77,10 @@ func (s *Server) getContact(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxRulesQuery bounds a rule tree sent in the query string; a URL that
+// long is past what proxies pass on reliably.
+const maxRulesQuery = 4096
+
 func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageParams(r)
 	if err != nil {
@@ -93,6 +99,20 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request) error {
 	}
 	if f.CreatedBefore, err = queryTime(r, "created_before"); err != nil {
 		return err
+	}
+	if f.DNC, err = queryBool(r, "dnc"); err != nil {
+		return err
+	}
+	if f.SegmentID, err = queryID(r, "segment_id"); err != nil {
+		return err
+	}
+	if raw := q.Get("rules"); raw != "" {
+		if len(raw) > maxRulesQuery {
+			return contactd.ValidationError([]contactd.FieldError{{Field: "rules", Code: "too_long", Message: fmt.Sprintf("at most %d bytes; save a long rule tree as a dynamic segment and filter by segment_id", maxRulesQuery)}})
+		}
+		if f.Rules, err = parseRules(json.RawMessage(raw), "rules"); err != nil {
+			return err
+		}
 	}
 	list, info, err := s.store.FindContacts(r.Context(), f)
 	if err != nil {

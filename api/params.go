@@ -37,6 +37,22 @@ func queryID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// queryBool reads an optional true/false query parameter; absent is nil.
+func queryBool(r *http.Request, name string) (*bool, error) {
+	switch raw := r.URL.Query().Get(name); raw {
+	case "":
+		return nil, nil
+	case "true", "1":
+		v := true
+		return &v, nil
+	case "false", "0":
+		v := false
+		return &v, nil
+	default:
+		return nil, contactd.ValidationError([]contactd.FieldError{{Field: name, Code: "invalid", Message: fmt.Sprintf("%q is not true or false", truncate(raw, 40))}})
+	}
+}
+
 // queryText reads an optional free-text query parameter: at most max
 // characters of valid UTF-8 without control characters. A NUL or a stray
 // byte could never match stored text, and PostgreSQL refuses both outright.

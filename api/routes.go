@@ -62,6 +62,9 @@ func (s *Server) coreRoutes() []route {
 		{"status", "string", "active (default), deleted, merged, erased or all"},
 		{"created_after", "string", "RFC 3339 time or date: created at or after"},
 		{"created_before", "string", "RFC 3339 time or date: created before"},
+		{"dnc", "boolean", "true: only contacts marked do-not-call; false: only the others"},
+		{"segment_id", "integer", "only members of this segment (static or dynamic)"},
+		{"rules", "string", `a rule tree as JSON, as for dynamic segments: {"all":[{"field":"city","op":"eq","value":"Pune"}]}`},
 	}, pagingParams...)
 	return []route{
 		{"GET", "/healthz", "", s.healthz, operation{id: "healthz", summary: "Liveness and database check", tag: "operations", status: 200, result: "Health"}, false},

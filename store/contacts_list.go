@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/rules"
 )
 
 // where builds the WHERE clause of a dynamic query: conditions joined by AND,
@@ -62,6 +63,31 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	}
 	if f.CreatedBefore != nil {
 		w.add("c.created_at < $%d", timeArg(*f.CreatedBefore))
+	}
+	if f.DNC != nil {
+		w.add("c.dnc = $%d", *f.DNC)
+	}
+	if f.SegmentID > 0 || f.Rules != nil {
+		// The rule engine of segments and exports, so that a list, a
+		// segment and an export of the same rules agree.
+		t := &ruleTarget{db: db, ctx: ctx, q: db.read, ws: actor.WorkspaceID, w: w, now: db.now(), path: "rules"}
+		if f.SegmentID > 0 {
+			if _, err := findSegment(ctx, db.read, actor.WorkspaceID, f.SegmentID, ""); err != nil {
+				return nil, info, err
+			}
+			cond, err := t.InSegment(f.SegmentID, true)
+			if err != nil {
+				return nil, info, err
+			}
+			w.conds = append(w.conds, cond)
+		}
+		if f.Rules != nil {
+			cond, err := rules.Compile(f.Rules, t)
+			if err != nil {
+				return nil, info, err
+			}
+			w.conds = append(w.conds, cond)
+		}
 	}
 	src, search := plainFrom, false
 	if strings.TrimSpace(f.Search) != "" {
