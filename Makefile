@@ -18,7 +18,7 @@ unit:
 
 # Short fuzz runs of every fuzz target (package:Target); the seed corpora
 # live in each package's testdata/fuzz and also run in every plain go test.
-FUZZ_TARGETS = phone:FuzzNormalize tabfile:FuzzReadCSV vcard:FuzzVCard mapping:FuzzParse mapping:FuzzSuggest mapping:FuzzRepairPhoneCell fuzzy:FuzzFold rules:FuzzParse
+FUZZ_TARGETS = phone:FuzzNormalize tabfile:FuzzReadCSV vcard:FuzzVCard mapping:FuzzParse mapping:FuzzSuggest mapping:FuzzRepairPhoneCell fuzzy:FuzzFold rules:FuzzParse store:FuzzRuleSQL
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

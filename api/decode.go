@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/contactd/contactd"
@@ -61,8 +62,10 @@ func (s *Server) decodeJSON(r *http.Request, dst any) error {
 // duplicateKeys refuses an object that names a key twice. Go's decoder
 // keeps the last value and other parsers the first, so a body with both
 // could pass a check in one place and mean something else in another.
-// It runs after Decode, which has bounded the nesting; it keeps its own
-// stack rather than recursing.
+// Keys are compared as Go matches them to fields, regardless of case
+// ("phone_e164" and "PHONE_E164" are one field). It runs after Decode,
+// which has bounded the nesting; it keeps its own stack rather than
+// recursing.
 func duplicateKeys(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -96,15 +99,29 @@ func duplicateKeys(body []byte) error {
 		}
 		if stack[top].expect {
 			key, _ := tok.(string)
-			if stack[top].keys[key] {
-				return contactd.Errorf(contactd.EBadRequest, "the key %q appears twice in one object; send each key once", truncate(key, 80))
+			folded := foldKey(key)
+			if stack[top].keys[folded] {
+				return contactd.Errorf(contactd.EBadRequest, "the key %q appears twice in one object (keys match regardless of case); send each key once", truncate(key, 80))
 			}
-			stack[top].keys[key] = true
+			stack[top].keys[folded] = true
 			stack[top].expect = false
 			continue
 		}
 		stack[top].expect = true
 	}
+}
+
+// foldKey maps every key that bytes.EqualFold (and so Go's field
+// matching) takes as equal to one string: each rune becomes the least rune
+// of its simple case-folding orbit.
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 func jsonError(err error) error {

@@ -212,10 +212,8 @@ func cleanCustom(fe *fieldErrors, m map[string]any, patch bool) map[string]any {
 		case string:
 			v = cleanMultiline(fe, field, x, maxCustomValueLen)
 		case json.Number:
-			// A number must be one both engines hold alike: 1e400 is a
-			// jsonb numeric on PostgreSQL but infinity to SQLite.
-			if f, err := x.Float64(); err != nil || math.IsInf(f, 0) {
-				fe.add(field, "out_of_range", "the number %s is out of range; send it as a string to keep it as written", truncate(string(x), 40))
+			if !portableNumber(x) {
+				fe.add(field, "out_of_range", "the number %s is out of the range both databases keep alike; send it as a string to keep it as written", truncate(string(x), 40))
 				continue
 			}
 		case bool:
@@ -232,6 +230,21 @@ func cleanCustom(fe *fieldErrors, m map[string]any, patch bool) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// portableNumber reports whether both engines hold n alike: PostgreSQL
+// keeps a jsonb number exactly (and refuses one with thousands of digits),
+// SQLite as a float64, in which 1e400 is infinity and 1e-400 is zero.
+func portableNumber(n json.Number) bool {
+	if len(n) > 40 {
+		return false
+	}
+	f, err := n.Float64()
+	if err != nil || math.IsInf(f, 0) {
+		return false
+	}
+	mantissa, _, _ := strings.Cut(strings.ToLower(string(n)), "e")
+	return f != 0 || strings.Trim(mantissa, "-+0.") == ""
 }
 
 // searchDoc builds the text that search matches: folded names, company and
