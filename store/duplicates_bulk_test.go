@@ -101,3 +101,40 @@ func groupsByPhone(t *testing.T, db *store.DB, ctx context.Context, phones map[i
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
+
+// A group may outgrow one INSERT: a chain of people each sharing an email
+// with the next makes one group of them all. At 12,000 members its rows
+// passed SQLite's 32,766 parameters and every later write touching the
+// group failed (found by the 1M-contact bench). SQLite only: PostgreSQL
+// takes rows as arrays, without a parameter per value.
+func TestHugeDuplicateGroupIsWritten(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := storetest.Workspace(t, db, "acme")
+	const n, batch = 12000, 4000
+	for start := 0; start < n; start += batch {
+		var inputs []contactd.ContactInput
+		for i := start; i < start+batch; i++ {
+			inputs = append(inputs, contactd.ContactInput{
+				PhoneE164: fmt.Sprintf("+9196%08d", i),
+				Email:     fmt.Sprintf("chain%d@example.com", i),
+				AltEmails: []string{fmt.Sprintf("chain%d@example.com", i+1)},
+			})
+		}
+		res, err := db.CreateContacts(ctx, inputs)
+		if err != nil {
+			t.Fatalf("batch from %d: %v", start, err)
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+		}
+	}
+	gs, info, err := db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Page: contactd.Page{Page: 1, PerPage: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Total != 1 || len(gs) != 1 || len(gs[0].ContactIDs) != n {
+		t.Fatalf("%d groups (total %d); want one of %d", len(gs), info.Total, n)
+	}
+}

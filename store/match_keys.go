@@ -607,36 +607,27 @@ func (tx *Tx) writeGroups(ctx context.Context, visited []int64, oldGroup map[int
 			}
 		}
 	}
-	var gArgs, mArgs []any
-	var gValues, mValues []string
-	flush := func(force bool) error {
-		if len(gValues) > 0 && (force || len(gValues) >= bulkChunk) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_groups (workspace_id, group_id, match_rank, size, summary) VALUES `+strings.Join(gValues, ", "), gArgs...); err != nil {
-				return fmt.Errorf("add duplicate groups: %w", err)
-			}
-			gArgs, gValues = gArgs[:0], gValues[:0]
-		}
-		if len(mValues) > 0 && (force || len(mValues) >= bulkChunk) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_members (workspace_id, contact_id, group_id) VALUES `+strings.Join(mValues, ", "), mArgs...); err != nil {
-				return fmt.Errorf("add duplicate members: %w", err)
-			}
-			mArgs, mValues = mArgs[:0], mValues[:0]
-		}
-		return nil
-	}
+	// Batches of bulkChunk rows, however large one group is: a group of
+	// ten thousand contacts in one INSERT passed SQLite's limit of 32,766
+	// parameters, and the whole write failed.
+	gs := newRowBatch(tx, "add duplicate groups", "duplicate_groups", "workspace_id bigint", "group_id bigint",
+		"match_rank integer", "size integer", "summary jsonb")
+	ms := newRowBatch(tx, "add duplicate members", "duplicate_members", "workspace_id bigint", "contact_id bigint", "group_id bigint")
 	for _, g := range groups {
 		gid := g.ids[0]
-		gValues = append(gValues, placeholders(len(gArgs)+1, 5))
-		gArgs = append(gArgs, ws, gid, g.rank, len(g.ids), jsonArg(g.links))
-		for _, id := range g.ids {
-			mValues = append(mValues, placeholders(len(mArgs)+1, 3))
-			mArgs = append(mArgs, ws, id, gid)
-		}
-		if err := flush(false); err != nil {
+		if err := gs.add(ctx, ws, gid, g.rank, len(g.ids), jsonArg(g.links)); err != nil {
 			return err
 		}
+		for _, id := range g.ids {
+			if err := ms.add(ctx, ws, id, gid); err != nil {
+				return err
+			}
+		}
 	}
-	return flush(true)
+	if err := gs.flush(ctx); err != nil {
+		return err
+	}
+	return ms.flush(ctx)
 }
 
 // groupsOf maps those of ids that are in a group to its id.

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"strings"
 	"time"
 
@@ -166,35 +164,11 @@ func measureMerges(t *target) (latencies, error) {
 		if len(ids) < 2 {
 			return nil, fmt.Errorf("merge group %d: only %d contacts created", g, len(ids))
 		}
-		body, _ := json.Marshal(map[string]any{"secondary_ids": ids[1:]})
-		d, err := t.srv.post(fmt.Sprintf("/api/v1/contacts/%d/merge", ids[0]), body)
+		d, err := t.srv.postJSON(context.Background(), fmt.Sprintf("/api/v1/contacts/%d/merge", ids[0]), map[string]any{"secondary_ids": ids[1:]}, nil)
 		if err != nil {
 			return nil, err
 		}
 		lat = append(lat, d)
 	}
 	return lat, nil
-}
-
-// post sends body as JSON and returns how long the answer took; any status
-// but 200 or 201 is an error.
-func (s *server) post(path string, body []byte) (time.Duration, error) {
-	req, err := http.NewRequest(http.MethodPost, s.base+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("X-Api-Key", s.key)
-	req.Header.Set("Content-Type", "application/json")
-	start := time.Now()
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	d := time.Since(start)
-	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		return d, fmt.Errorf("POST %s: %s: %.300s", path, resp.Status, answer)
-	}
-	return d, nil
 }
