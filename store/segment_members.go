@@ -306,7 +306,7 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 	if info.TotalCapped {
 		// Matches are plentiful: walking contacts in id order finds a page
 		// of them soon, where looking up every match first would not.
-		if sel, err = db.segmentSelection(ctx, db.read, s, now, true); err != nil {
+		if sel, err = db.segmentPage(ctx, db.read, s, now, true, p.AfterID); err != nil {
 			return nil, info, err
 		}
 	}

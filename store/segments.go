@@ -374,6 +374,13 @@ type selection struct {
 // walk compiles the rules for a page in id order rather than for a count
 // (see ruleTarget.walk).
 func (db *DB) segmentSelection(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool) (*selection, error) {
+	return db.segmentPage(ctx, q, s, now, walk, 0)
+}
+
+// segmentPage is segmentSelection for a page whose walk starts past the
+// contact id after (0 for the first page); the caller still says c.id >
+// after itself.
+func (db *DB) segmentPage(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool, after int64) (*selection, error) {
 	w := &where{}
 	if s.Type == contactd.SegmentStatic {
 		// CROSS JOIN makes SQLite, which has no statistics, walk the
@@ -386,7 +393,7 @@ func (db *DB) segmentSelection(ctx context.Context, q queryer, s *contactd.Segme
 	}
 	w.add("c.workspace_id = $%d", s.WorkspaceID)
 	w.add("c.status = $%d", contactd.StatusActive)
-	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID, walk: walk}
+	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID, walk: walk, after: after}
 	cond, err := rules.Compile(s.Rules, t)
 	if err != nil {
 		return nil, err
@@ -417,6 +424,20 @@ type ruleTarget struct {
 	// looked up from (IN), which serves counts and full reads: SQLite then
 	// drives the query from the tag's or segment's own rows.
 	walk bool
+	// after, in a walk, is the page's cursor: the id the walk starts past.
+	// Membership tests say it too (contact_id > after), because PostgreSQL
+	// turns them into a merge join with the tag's or segment's rows and
+	// would read those from the first one on every page; a page deep into
+	// a million-member segment then cost 70 ms instead of 2.
+	after int64
+}
+
+// pastCursor bounds a membership subquery to the walk's page.
+func (t *ruleTarget) pastCursor() string {
+	if !t.walk || t.after <= 0 {
+		return ""
+	}
+	return " AND contact_id > " + t.Arg(t.after)
 }
 
 func (t *ruleTarget) invalid(format string, args ...any) error {
@@ -493,9 +514,9 @@ func (t *ruleTarget) HasTag(tags []string, want bool) string {
 	case want && !t.walk:
 		return "c.id IN (SELECT contact_id FROM contact_tags WHERE workspace_id = " + ws + tagCond + ")"
 	case want:
-		return "EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + ")"
+		return "EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + t.pastCursor() + ")"
 	}
-	return "NOT EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + ")"
+	return "NOT EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + t.pastCursor() + ")"
 }
 
 // InSegment is membership of a static segment's rows, or a dynamic
@@ -517,9 +538,9 @@ func (t *ruleTarget) InSegment(id int64, want bool) (string, error) {
 		case want && !t.walk:
 			return "c.id IN (SELECT contact_id FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + ")", nil
 		case want:
-			return "EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id)", nil
+			return "EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id" + t.pastCursor() + ")", nil
 		}
-		return "NOT EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id)", nil
+		return "NOT EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id" + t.pastCursor() + ")", nil
 	}
 	if t.depth >= maxSegmentNesting {
 		return "", t.invalid("segments conditions nest more than %d segments deep", maxSegmentNesting)
