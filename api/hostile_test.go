@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/textproto"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -161,6 +162,12 @@ func hostileCatalog(f fixture) []hostile {
 		{name: "contact/search invalid UTF-8", method: "GET", path: "/api/v1/contacts?search=%C0%AF%FF", status: 422, code: "validation_failed"},
 		{name: "contact/tag NUL", method: "GET", path: "/api/v1/contacts?tag=v%00ip", status: 422, code: "validation_failed"},
 		{name: "contact/tag invalid UTF-8", method: "GET", path: "/api/v1/contacts?tag=%FF", status: 422, code: "validation_failed"},
+		{name: "contact/rules query duplicate key", method: "GET", path: "/api/v1/contacts?rules=" + url.QueryEscape(`{"field":"city","op":"eq","value":"x","value":"y"}`), key: "read", status: 422, code: "invalid_rule"},
+		{name: "contact/rules query NUL", method: "GET", path: "/api/v1/contacts?rules=" + url.QueryEscape(`{"field":"city","op":"eq","value":"a\u0000"}`), key: "read", status: 422, code: "invalid_rule"},
+		{name: "contact/rules query invalid UTF-8", method: "GET", path: "/api/v1/contacts?rules=%FF", key: "read", status: 422, code: "invalid_rule"},
+		{name: "contact/rules query 1000 deep", method: "GET", path: "/api/v1/contacts?rules=" + url.QueryEscape(deepRules(1000)), key: "read", status: 422, code: "validation_failed"},
+		{name: "contact/segment_id query overflow", method: "GET", path: "/api/v1/contacts?segment_id=" + overInt64, key: "read", status: 400, code: "invalid_id"},
+		{name: "contact/dnc query maybe", method: "GET", path: "/api/v1/contacts?dnc=maybe", key: "read", status: 422, code: "validation_failed"},
 		{name: "contact/delete read key", method: "DELETE", path: contact, key: "read", status: 403, code: "forbidden"},
 
 		// Imports.

@@ -53,6 +53,8 @@ func TestParseNamesTheBadNode(t *testing.T) {
 		{`{"all":[`, "rules", "malformed JSON"},
 		{`{"all":[]} {}`, "rules", "data after"},
 		{`{"all":[]}`, "rules.all", "at least one rule"},
+		{`{"field":"city","op":"eq","value":"x","value":"y"}`, "rules", "appears twice"},
+		{`{"any":[{"field":"city","op":"eq","value":"x"},{"field":"city","field":"dnc","op":"eq","value":true}]}`, "rules", "appears twice"},
 		{`{"all":{}}`, "rules.all", "array"},
 		{`{"all":[{"field":"city","op":"eq","value":"x"}],"any":[]}`, "rules", "not both"},
 		{`{"all":[{"field":"city","op":"eq","value":"x"}],"field":"city"}`, "rules", "cannot also have"},
