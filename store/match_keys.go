@@ -463,8 +463,47 @@ func (tx *Tx) regroupWith(ctx context.Context, seeds map[int64]bool, delta map[s
 	if err != nil {
 		return err
 	}
-	groups := linkGroups(keys, visited, dismissed)
+	groups := capGroups(linkGroups(keys, visited, dismissed), keys, dismissed)
 	return tx.writeGroups(ctx, ids, oldGroup, groups)
+}
+
+// maxGroupSize is the most contacts a duplicate group may hold. Links are
+// transitive, and in a large workspace chains of shared addresses and
+// similar names join thousands of people into one component (25,000 in
+// the 1M-contact bench): no operator reviews that as one person, every
+// write touching it rewrote it whole, and a page listing it carried all
+// its contacts.
+const maxGroupSize = 100
+
+// capGroups splits each group larger than maxGroupSize along its exact
+// links only (email, phone) and leaves out whatever is still too large.
+func capGroups(groups []*groupSummary, keys map[string]*keyHolders, dismissed map[[2]int64]bool) []*groupSummary {
+	var out []*groupSummary
+	var exact map[string]*keyHolders
+	for _, g := range groups {
+		if len(g.ids) <= maxGroupSize {
+			out = append(out, g)
+			continue
+		}
+		if exact == nil {
+			exact = map[string]*keyHolders{}
+			for k, h := range keys {
+				if h.kind == contactd.MatchEmail || h.kind == contactd.MatchPhone {
+					exact[k] = h
+				}
+			}
+		}
+		members := make(map[int64]bool, len(g.ids))
+		for _, id := range g.ids {
+			members[id] = true
+		}
+		for _, sub := range linkGroups(exact, members, dismissed) {
+			if len(sub.ids) <= maxGroupSize {
+				out = append(out, sub)
+			}
+		}
+	}
+	return out
 }
 
 // groupSummary is a group as stored: its members and links.
