@@ -274,16 +274,9 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 			return fmt.Errorf("add match keys: %w", err)
 		}
 	}
-	keys := map[string]*keyHolders{}
-	if len(delta) > 0 {
-		names := make([]string, 0, len(delta))
-		for k := range delta {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		if err := tx.loadHolders(ctx, names, keys); err != nil {
-			return err
-		}
+	keys, err := tx.holdersOfDelta(ctx, delta)
+	if err != nil {
+		return err
 	}
 	// A fresh contact none of whose keys another contact holds links to
 	// nobody: it needs no regroup. (A key that crossed maxKeyMembers is
@@ -353,18 +346,25 @@ type keyMember struct {
 // removed (-) by this change: a key whose count crosses maxKeyMembers
 // starts or stops linking all its holders, so they regroup too.
 func (tx *Tx) regroup(ctx context.Context, seeds map[int64]bool, delta map[string]int) error {
-	keys := map[string]*keyHolders{}
-	if len(delta) > 0 {
-		names := make([]string, 0, len(delta))
-		for k := range delta {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		if err := tx.loadHolders(ctx, names, keys); err != nil {
-			return err
-		}
+	keys, err := tx.holdersOfDelta(ctx, delta)
+	if err != nil {
+		return err
 	}
 	return tx.regroupWith(ctx, seeds, delta, keys)
+}
+
+// holdersOfDelta loads the holders of the keys a change added or removed.
+func (tx *Tx) holdersOfDelta(ctx context.Context, delta map[string]int) (map[string]*keyHolders, error) {
+	keys := map[string]*keyHolders{}
+	names := make([]string, 0, len(delta))
+	for k := range delta {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if err := tx.loadHolders(ctx, names, keys); err != nil {
+		return nil, err
+	}
+	return keys, nil
 }
 
 // regroupWith is regroup with the holders of delta's keys already loaded
