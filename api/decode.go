@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/jsonkeys"
 )
 
 // decodeJSON reads exactly one JSON object from r's body into dst. It refuses
@@ -59,56 +60,15 @@ func (s *Server) decodeJSON(r *http.Request, dst any) error {
 	return duplicateKeys(body)
 }
 
-// duplicateKeys refuses an object that names a key twice. Go's decoder
-// keeps the last value and other parsers the first, so a body with both
-// could pass a check in one place and mean something else in another.
-// Keys are compared as Go matches them to fields, regardless of case
-// ("phone_e164" and "PHONE_E164" are one field). It runs after Decode,
-// which has bounded the nesting; it keeps its own stack rather than
-// recursing.
+// duplicateKeys refuses an object that names a key twice (see package
+// jsonkeys). Keys are compared as Go matches them to fields, regardless of
+// case ("phone_e164" and "PHONE_E164" are one field). It runs after
+// Decode, which has bounded the nesting.
 func duplicateKeys(body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	type level struct {
-		keys   map[string]bool // nil for an array
-		expect bool            // the next token is a key
+	if key, ok := jsonkeys.Repeated(body, foldKey); ok {
+		return contactd.Errorf(contactd.EBadRequest, "the key %q appears twice in one object (keys match regardless of case); send each key once", truncate(key, 80))
 	}
-	var stack []level
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil // io.EOF; a syntax error was already reported by Decode
-		}
-		top := len(stack) - 1
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{':
-				stack = append(stack, level{keys: map[string]bool{}, expect: true})
-			case '[':
-				stack = append(stack, level{})
-			default:
-				stack = stack[:top]
-				if top > 0 && stack[top-1].keys != nil {
-					stack[top-1].expect = true
-				}
-			}
-			continue
-		}
-		if top < 0 || stack[top].keys == nil {
-			continue
-		}
-		if stack[top].expect {
-			key, _ := tok.(string)
-			folded := foldKey(key)
-			if stack[top].keys[folded] {
-				return contactd.Errorf(contactd.EBadRequest, "the key %q appears twice in one object (keys match regardless of case); send each key once", truncate(key, 80))
-			}
-			stack[top].keys[folded] = true
-			stack[top].expect = false
-			continue
-		}
-		stack[top].expect = true
-	}
+	return nil
 }
 
 // foldKey maps every key that bytes.EqualFold (and so Go's field

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/jsonkeys"
 )
 
 // Parse reads a rule tree from JSON and checks it. path names the tree in
@@ -36,7 +37,7 @@ func Parse(raw []byte, path string) (*contactd.Rule, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, invalid(path, "data after the rules object")
 	}
-	if key, ok := duplicateKey(raw); ok {
+	if key, ok := jsonkeys.Repeated(raw, nil); ok {
 		return nil, invalid(path, "the key %q appears twice in one object; send each key once", truncate(key, 40))
 	}
 	p := parser{}
@@ -45,53 +46,6 @@ func Parse(raw []byte, path string) (*contactd.Rule, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-// duplicateKey finds a key named twice in one object of raw, which has
-// decoded: the decoder would keep only the last value, and a rule checked
-// by another parser (which keeps the first) would mean something else.
-func duplicateKey(raw []byte) (string, bool) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	type level struct {
-		keys   map[string]bool // nil for an array
-		expect bool            // the next token is a key
-	}
-	var stack []level
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return "", false
-		}
-		top := len(stack) - 1
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{':
-				stack = append(stack, level{keys: map[string]bool{}, expect: true})
-			case '[':
-				stack = append(stack, level{})
-			default:
-				stack = stack[:top]
-				if top > 0 && stack[top-1].keys != nil {
-					stack[top-1].expect = true
-				}
-			}
-			continue
-		}
-		if top < 0 || stack[top].keys == nil {
-			continue
-		}
-		if stack[top].expect {
-			key, _ := tok.(string)
-			if stack[top].keys[key] {
-				return key, true
-			}
-			stack[top].keys[key] = true
-			stack[top].expect = false
-			continue
-		}
-		stack[top].expect = true
-	}
 }
 
 // Check validates a tree built in Go (or read back from storage) the way
