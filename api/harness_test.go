@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -30,7 +29,15 @@ type env struct {
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
-	db := storetest.Open(t, engine)
+	e := seedEnv(t, storetest.Open(t, engine))
+	e.serve(api.Options{})
+	return e
+}
+
+// seedEnv makes the two workspaces and their keys on db; serve (in
+// abuse_test.go) starts the server.
+func seedEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, db: db}
 	acme, err := db.CreateWorkspace(ctx, "acme", "IN")
@@ -50,9 +57,6 @@ func newEnv(t *testing.T, engine string) *env {
 	}
 	e.admin, e.write, e.read = key(acme.ID, contactd.RoleAdmin), key(acme.ID, contactd.RoleWrite), key(acme.ID, contactd.RoleRead)
 	e.other = key(globex.ID, contactd.RoleAdmin)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.srv = httptest.NewServer(api.New(db, log, api.Options{}).Handler())
-	t.Cleanup(e.srv.Close)
 	return e
 }
 

@@ -7,14 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/api"
 	"github.com/contactd/contactd/store"
 	"github.com/contactd/contactd/store/storetest"
@@ -50,28 +46,8 @@ func newHostileEnv(t *testing.T, engine string) *hostileEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	e := &env{t: t, db: db}
-	acme, err := db.CreateWorkspace(ctx, "acme", "IN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := db.CreateWorkspace(ctx, "globex", "US")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := func(ws int64, role contactd.Role) string {
-		k, err := db.CreateAPIKey(ctx, ws, string(role), role, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k.Secret
-	}
-	e.admin, e.write, e.read = key(acme.ID, contactd.RoleAdmin), key(acme.ID, contactd.RoleWrite), key(acme.ID, contactd.RoleRead)
-	e.other = key(globex.ID, contactd.RoleAdmin)
-	h := &hostileEnv{env: e, raw: raw, tempDir: t.TempDir()}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.srv = httptest.NewServer(api.New(db, log, api.Options{TempDir: h.tempDir}).Handler())
-	t.Cleanup(e.srv.Close)
+	h := &hostileEnv{env: seedEnv(t, db), raw: raw, tempDir: t.TempDir()}
+	h.serve(api.Options{TempDir: h.tempDir})
 	return h
 }
 
