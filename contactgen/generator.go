@@ -71,6 +71,12 @@ type Generator struct {
 	manc   *plan
 	recent []person
 	seen   int // ok rows made, the ring position of recent
+	// taken counts the people given each address so far: a mail provider
+	// gives a second Rahul Sharma rahul.sharma2, not the first one's
+	// mailbox. Without it a million rows shared a few thousand addresses,
+	// which no real list does and which made every row look like a
+	// duplicate of dozens of others.
+	taken map[string]int
 }
 
 // New returns a generator whose rows depend on seed alone.
@@ -83,6 +89,7 @@ func New(seed uint64) *Generator {
 		ukMob:  newPlan("GB", "44", ukMobilePrefixes, 6, 0, ukMobileForms, mix>>5),
 		london: newPlan("GB", "44", []string{"203", "207", "208"}, 7, 0, ukLandlineForms, mix>>7),
 		manc:   newPlan("GB", "44", []string{"161"}, 7, 2_000_000, ukLandlineForms, mix>>11),
+		taken:  map[string]int{},
 	}
 }
 
@@ -161,7 +168,7 @@ func (g *Generator) person() person {
 		if co.domain != "" && g.chance(0.3) {
 			domain = co.domain
 		}
-		r.Email = g.localPart(p.latin) + "@" + domain
+		r.Email = g.address(g.localPart(p.latin), domain)
 	}
 	r.Tags = g.tags()
 	return p
@@ -208,6 +215,17 @@ func (g *Generator) localPart(n [2]string) string {
 	default:
 		return f + strconv.Itoa(1960+g.rng.IntN(45))
 	}
+}
+
+// address returns local@domain, numbered when someone has it already.
+func (g *Generator) address(local, domain string) string {
+	a := local + "@" + domain
+	n := g.taken[a]
+	g.taken[a] = n + 1
+	if n == 0 {
+		return a
+	}
+	return local + strconv.Itoa(n+1) + "@" + domain
 }
 
 func (g *Generator) tags() []string {

@@ -108,3 +108,30 @@ func TestWriteCSV(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressesBelongToOnePerson: different people rarely share an address
+// (a provider numbers the second Rahul Sharma), as in real lists; a shared
+// address is a strong duplicate signal and must mean one person.
+func TestAddressesBelongToOnePerson(t *testing.T) {
+	g := New(1)
+	owner := map[string]string{} // lower-cased address -> E.164 of its first person
+	shared, withMail := 0, 0
+	for i := 0; i < 100000; i++ {
+		r := g.Next()
+		if r.Kind != KindOK || r.Email == "" {
+			continue
+		}
+		withMail++
+		a := strings.ToLower(r.Email)
+		if e, ok := owner[a]; ok && e != r.E164 {
+			shared++
+		}
+		owner[a] = r.E164
+	}
+	if withMail < 80000 {
+		t.Fatalf("only %d of 100000 rows have an address; the generator should give about 90%% one", withMail)
+	}
+	if shared > withMail/200 {
+		t.Errorf("%d of %d people share an address with another person; want under 0.5%%", shared, withMail)
+	}
+}

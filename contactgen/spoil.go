@@ -28,7 +28,7 @@ func (g *Generator) dup() Row {
 	case u < 0.3:
 		r.Email = ""
 	case u < 0.5:
-		r.Email = g.localPart(p.latin) + "@" + pick(g, []string{"gmail.com", "outlook.com", "yahoo.com"})
+		r.Email = g.address(g.localPart(p.latin), pick(g, []string{"gmail.com", "outlook.com", "yahoo.com"}))
 	}
 	return r
 }
