@@ -403,6 +403,7 @@ func TestSearch(t *testing.T) {
 			{"jose", []int64{jose.ID}}, // accents folded
 			{"NÚÑ", []int64{jose.ID}},
 			{"x_c", []int64{jose.ID}}, // LIKE wildcards are literal
+			{"hul_sha", nil},          // "_" is no wildcard for "hul sha"
 			{"100%", []int64{jose.ID}},
 			{"%", []int64{jose.ID}},
 			{"+91 99000 00001", []int64{rahul.ID}},

@@ -62,24 +62,37 @@ var plainFrom = searchSQL{from: "contacts c", order: "c.id"}
 // stops after the rows it needs even when a common term matches most of a
 // million contacts. Shorter terms have no trigram; they scan search_doc,
 // which is what a one- or two-letter search costs on any engine.
+//
+// The index answers LIKE (it keeps no positions, so no phrase MATCH) and
+// checks each candidate's text against the pattern. FTS5 takes only the
+// two-argument LIKE, without ESCAPE: a term holding % or _ is searched with
+// those as one-character wildcards and checked exactly with instr.
 func (sqliteDialect) search(terms []string, argN int) searchSQL {
 	for _, t := range terms {
 		if len([]rune(t)) < 3 {
 			return likeAny(terms, argN)
 		}
 	}
-	phrases := make([]string, len(terms))
-	for i, t := range terms {
-		phrases[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	var conds []string
+	var args []any
+	for _, t := range terms {
+		pattern := "%" + strings.NewReplacer("%", "_").Replace(t) + "%"
+		cond := fmt.Sprintf("s.search_doc LIKE $%d", argN+len(args))
+		args = append(args, pattern)
+		if strings.ContainsAny(t, "%_") {
+			cond = fmt.Sprintf("(%s AND instr(c.search_doc, $%d) > 0)", cond, argN+len(args))
+			args = append(args, t)
+		}
+		conds = append(conds, cond)
 	}
 	return searchSQL{
 		// CROSS JOIN fixes the order: the index drives, each hit looks up
 		// its contact. The other order runs the text search once per
 		// contact of the workspace.
 		from:  "contact_search s CROSS JOIN contacts c ON c.id = s.rowid",
-		where: fmt.Sprintf("contact_search MATCH $%d", argN),
+		where: "(" + strings.Join(conds, " OR ") + ")",
 		order: "s.rowid",
-		args:  []any{strings.Join(phrases, " OR ")},
+		args:  args,
 	}
 }
 

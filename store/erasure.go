@@ -245,13 +245,16 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 // tombstone empties a contact of everything but its id, status and times.
 func (tx *Tx) tombstone(ctx context.Context, c *contactd.Contact) error {
 	c.Version, c.UpdatedAt = c.Version+1, tx.now
-	_, err := tx.ExecContext(ctx, `
+	err := tx.withSecureSearchDelete(ctx, func() error {
+		_, err := tx.ExecContext(ctx, `
 		UPDATE contacts SET phone_e164 = '', first_name = '', last_name = '', email = '', company = '', city = '',
 			country = '', timezone = '', tags = '[]', custom_fields = '{}', alt_phones = '[]', alt_emails = '[]',
 			phone_country = '', phone_type = '', phone_timezones = '[]', search_doc = '',
 			status = $1, version = $2, updated_at = $3
 		WHERE workspace_id = $4 AND id = $5`,
-		contactd.StatusErased, c.Version, timeArg(tx.now), tx.actor.WorkspaceID, c.ID)
+			contactd.StatusErased, c.Version, timeArg(tx.now), tx.actor.WorkspaceID, c.ID)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("erase contact: %w", err)
 	}

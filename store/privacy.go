@@ -358,7 +358,11 @@ func (db *DB) HardDeleteContact(ctx context.Context, id, confirm int64) error {
 				return fmt.Errorf("hard delete from %s: %w", table, err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE workspace_id = $1 AND id IN `+in, args...); err != nil {
+		err = tx.withSecureSearchDelete(ctx, func() error {
+			_, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE workspace_id = $1 AND id IN `+in, args...)
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("hard delete contact: %w", err)
 		}
 		if err := tx.recordPrivacyRequest(ctx, contactd.PrivacyHardDelete, id); err != nil {
