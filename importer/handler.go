@@ -98,6 +98,7 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 		}
 	}
 	nextStatistics := max(int64(statisticsAfterRows), 2*processed)
+	statsAt := int64(0) // rows imported when statistics were last refreshed
 	batch := make([]contactd.ImportRow, 0, h.opts.BatchSize)
 	for {
 		batch = batch[:0]
@@ -123,8 +124,8 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 				// Again at 10k, 20k, 40k... rows: the tables grow under the
 				// import, and plans made for the small table of its start
 				// turn lookups into scans (PostgreSQL without autovacuum).
-				h.refreshStatistics(ctx, imp.ID)
-				nextStatistics = 2 * processed
+				h.refreshStatistics(ctx, imp.ID, processed-statsAt)
+				nextStatistics, statsAt = 2*processed, processed
 			}
 			if h.opts.AfterBatch != nil {
 				h.opts.AfterBatch(processed)
@@ -134,8 +135,8 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 			}
 		}
 		if readErr != nil {
-			if processed >= statisticsAfterRows {
-				h.refreshStatistics(ctx, imp.ID)
+			if processed-statsAt >= statisticsAfterRows {
+				h.refreshStatistics(ctx, imp.ID, processed-statsAt)
 			}
 			return h.db.FinishImport(ctx, imp.ID, contactd.JobCompleted, "")
 		}
@@ -147,8 +148,8 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 
 // refreshStatistics asks the database to refresh its planner statistics; a
 // failure only costs speed, so it is logged, not returned.
-func (h *Handler) refreshStatistics(ctx context.Context, importID int64) {
-	if err := h.db.RefreshStatistics(ctx); err != nil {
+func (h *Handler) refreshStatistics(ctx context.Context, importID, added int64) {
+	if err := h.db.RefreshStatisticsAfter(ctx, added); err != nil {
 		h.log.Warn("refresh statistics during import", "import_id", importID, "error", err)
 	}
 }
