@@ -111,12 +111,7 @@ func (db *DB) FindDuplicateGroups(ctx context.Context, f contactd.DuplicateFilte
 			}
 		}
 	}
-	conn, err := db.read.Conn(ctx)
-	if err != nil {
-		return nil, info, fmt.Errorf("find duplicate contacts: %w", err)
-	}
-	defer conn.Close()
-	cs, err := readContacts(ctx, conn, actor.WorkspaceID, ids, "")
+	cs, err := readContacts(ctx, db.read, db.dialect, actor.WorkspaceID, ids, "")
 	if err != nil {
 		return nil, info, err
 	}
@@ -174,7 +169,7 @@ func (db *DB) DismissDuplicates(ctx context.Context, ids []int64) (int, error) {
 		if err := tx.lockMatchKeys(ctx); err != nil {
 			return err
 		}
-		found, err := readContacts(ctx, tx.Tx, tx.actor.WorkspaceID, ids, "")
+		found, err := readContacts(ctx, tx.Tx, tx.db.dialect, tx.actor.WorkspaceID, ids, "")
 		if err != nil {
 			return err
 		}
