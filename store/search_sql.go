@@ -1,0 +1,132 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// searchSource is how a list finds the contacts that match one of terms,
+// with arguments numbered from argN.
+func (db *DB) searchSource(terms []string, argN int) searchSQL {
+	if db.dialect.name() == SQLite {
+		return sqliteTrigramSearch(terms, argN)
+	}
+	return pgTrigramSearch(terms, argN)
+}
+
+// pgTrigramSearch asks the pg_trgm GIN index for the rows holding a cover
+// of each term's trigrams (LIKE '%vin%' AND LIKE '%dhy%'...), then checks
+// the term itself with strpos, which the index cannot serve and so does not
+// add to its scan. The index reads one posting list per trigram it is
+// given: a whole-term LIKE gave it every trigram of the term (14 for
+// "vindhya cements"), and reading and checking those was most of a common
+// term's search. pg_trgm makes trigrams within runs of letters and digits
+// only, so the cover is taken in each ASCII run of three or more; a term
+// with none (short words, other scripts) keeps its whole LIKE.
+func pgTrigramSearch(terms []string, argN int) searchSQL {
+	conds := make([]string, len(terms))
+	var args []any
+	arg := func(v any) int {
+		args = append(args, v)
+		return argN + len(args) - 1
+	}
+	for i, t := range terms {
+		var cover []string
+		for _, run := range asciiAlnumRuns(t) {
+			cover = append(cover, trigramCover(run)...)
+		}
+		if len(cover) == 0 {
+			conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, arg("%"+escapeLike(t)+"%"))
+			continue
+		}
+		parts := make([]string, 0, len(cover)+1)
+		for _, tri := range cover {
+			parts = append(parts, fmt.Sprintf("c.search_doc LIKE $%d", arg("%"+tri+"%")))
+		}
+		parts = append(parts, fmt.Sprintf("strpos(c.search_doc, $%d) > 0", arg(t)))
+		conds[i] = "(" + strings.Join(parts, " AND ") + ")"
+	}
+	s := plainFrom
+	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
+	return s
+}
+
+// asciiAlnumRuns returns the runs of three or more ASCII letters or digits
+// in t.
+func asciiAlnumRuns(t string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(t); i++ {
+		alnum := i < len(t) && (t[i] >= 'a' && t[i] <= 'z' || t[i] >= 'A' && t[i] <= 'Z' || t[i] >= '0' && t[i] <= '9')
+		switch {
+		case alnum && start < 0:
+			start = i
+		case !alnum && start >= 0:
+			if i-start >= 3 {
+				out = append(out, t[start:i])
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+// sqliteTrigramSearch asks the FTS5 trigram index for the rows that hold
+// every trigram of a cover of each term (the trigrams at 0, 3, 6... and the
+// last one), then checks the term itself against the contact's search_doc
+// with an exact LIKE. The index keeps no positions (detail=none), so it can
+// only answer "rows holding all these trigrams"; a cover asks it for a
+// third of a term's trigrams, each a doclist to merge, and still leaves few
+// candidates that are not matches. One MATCH holds every term (OR), which
+// the index answers in a single walk in rowid order, where an OR of LIKEs on
+// the index table merged two walks or scanned. A term shorter than a
+// trigram has no cover: it scans search_doc.
+func sqliteTrigramSearch(terms []string, argN int) searchSQL {
+	for _, t := range terms {
+		if len([]rune(t)) < 3 {
+			return likeAny(terms, argN)
+		}
+	}
+	groups := make([]string, len(terms))
+	likes := make([]string, len(terms))
+	args := []any{nil}
+	for i, t := range terms {
+		groups[i] = "(" + strings.Join(quoteTrigrams(trigramCover(t)), " AND ") + ")"
+		likes[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, argN+len(args))
+		args = append(args, "%"+escapeLike(t)+"%")
+	}
+	args[0] = strings.Join(groups, " OR ")
+	return searchSQL{
+		// CROSS JOIN fixes the order: the index drives, each hit looks up
+		// its contact. The other order runs the text search once per
+		// contact of the workspace.
+		from:  "contact_search s CROSS JOIN contacts c ON c.id = s.rowid",
+		where: fmt.Sprintf("(contact_search MATCH $%d AND (%s))", argN, strings.Join(likes, " OR ")),
+		order: "s.rowid",
+		args:  args,
+	}
+}
+
+// trigramCover returns trigrams of t (three runes or more) that together
+// cover every rune: those starting at 0, 3, 6... and the last one.
+func trigramCover(t string) []string {
+	r := []rune(t)
+	var out []string
+	for i := 0; i+3 <= len(r); i += 3 {
+		out = append(out, string(r[i:i+3]))
+	}
+	if len(r)%3 != 0 && len(r) > 3 {
+		out = append(out, string(r[len(r)-3:]))
+	}
+	return out
+}
+
+// quoteTrigrams writes each trigram as an FTS5 string, which the trigram
+// tokenizer reads as that one token whatever characters it holds.
+func quoteTrigrams(tris []string) []string {
+	out := make([]string, len(tris))
+	for i, t := range tris {
+		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return out
+}
