@@ -300,7 +300,15 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 	if err != nil {
 		return nil, info, err
 	}
-	if err := db.countContacts(ctx, sel.from, sel.w, true, &info); err != nil {
+	many := false
+	if s.Type == contactd.SegmentDynamic {
+		if many, err = db.manyInWindow(ctx, s, now); err != nil {
+			return nil, info, err
+		}
+	}
+	if many {
+		info.Total, info.TotalCapped = contactd.MaxSearchCount, true
+	} else if err := db.countContacts(ctx, sel.from, sel.w, true, &info); err != nil {
 		return nil, info, err
 	}
 	if info.TotalCapped {

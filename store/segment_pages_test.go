@@ -77,6 +77,9 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if p.AfterID == 0 && (info.Total != int64(contactd.MaxSearchCount) || !info.TotalCapped) {
+					t.Errorf("%s: first page total %d (capped %v), want %d capped", tc.rule, info.Total, info.TotalCapped, contactd.MaxSearchCount)
+				}
 				for _, c := range page {
 					got = append(got, c.ID)
 				}
