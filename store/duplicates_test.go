@@ -182,6 +182,35 @@ func mustUpdate(t *testing.T, db *store.DB, ctx context.Context, id int64, upd c
 
 // Pages are stable: the same call answers the same groups in the same
 // order, and paging by number or by cursor visits each group once.
+// mustCreateAll creates inputs through the bulk path and answers their ids.
+func mustCreateAll(t *testing.T, db *store.DB, ctx context.Context, inputs []contactd.ContactInput) []int64 {
+	t.Helper()
+	res, err := db.CreateContacts(ctx, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(res))
+	for i, r := range res {
+		if r.Err != nil {
+			t.Fatalf("create %d: %v", i, r.Err)
+		}
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// emailPairs makes n pairs of contacts, each pair sharing an address; the
+// phones are phonePrefix and a running number of five digits.
+func emailPairs(n int, phonePrefix, emailPrefix string) []contactd.ContactInput {
+	var out []contactd.ContactInput
+	for i := 0; i < n; i++ {
+		for j := 0; j < 2; j++ {
+			out = append(out, contactd.ContactInput{PhoneE164: fmt.Sprintf("%s%05d", phonePrefix, 2*i+j), Email: fmt.Sprintf("%s%d@example.com", emailPrefix, i)})
+		}
+	}
+	return out
+}
+
 func TestDuplicatesStableAndPaged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := storetest.Workspace(t, db, "acme")
@@ -193,15 +222,7 @@ func TestDuplicatesStableAndPaged(t *testing.T) {
 			inputs = append(inputs, contactd.ContactInput{PhoneE164: fmt.Sprintf("+91980000%02d01", i), AltPhones: []string{fmt.Sprintf("+91980000%02d02", i)}},
 				contactd.ContactInput{PhoneE164: fmt.Sprintf("+91980000%02d02", i)})
 		}
-		res, err := db.CreateContacts(ctx, inputs) // the bulk path keeps keys too
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range res {
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-		}
+		mustCreateAll(t, db, ctx, inputs) // the bulk path keeps keys too
 		all := groups(t, db, ctx, "")
 		if len(all) != 14 {
 			t.Fatalf("%d groups, want 14", len(all))
@@ -381,4 +402,51 @@ func TestDuplicatesBackfill(t *testing.T) {
 			wantGroups(t, groups(t, db, ctx, ""), []int64{a.ID, b.ID})
 		})
 	}
+}
+
+// A page of many groups reads its contacts in several statements (500 ids
+// each): every group still gets all its contacts, once, and nothing else.
+func TestDuplicatePageAcrossReadChunks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		ids := mustCreateAll(t, db, ctx, emailPairs(300, "+9196000", "chunk"))
+		var want [][]int64
+		for i := 0; i < len(ids); i += 2 {
+			want = append(want, []int64{ids[i], ids[i+1]})
+		}
+		gs := groups(t, db, ctx, "")
+		wantGroups(t, gs, want...)
+		for _, g := range gs {
+			if len(g.Contacts) != 2 || g.Contacts[0].ID != g.ContactIDs[0] || g.Contacts[1].ID != g.ContactIDs[1] ||
+				g.Contacts[0].Email != g.Contacts[1].Email {
+				t.Fatalf("group %v holds contacts %+v", g.ContactIDs, g.Contacts)
+			}
+		}
+	})
+}
+
+// The total of a long review queue stops counting at MaxSearchCount, as a
+// search's does; a short one (a match filter here) is exact.
+func TestDuplicateTotalIsCapped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		inputs := append(emailPairs(contactd.MaxSearchCount+1, "+9195000", "cap"), contactd.ContactInput{PhoneE164: "+919400000001", AltPhones: []string{"+919400000002"}},
+			contactd.ContactInput{PhoneE164: "+919400000002"})
+		mustCreateAll(t, db, ctx, inputs)
+		gs, info, err := db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Page: contactd.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Total != contactd.MaxSearchCount || !info.TotalCapped || len(gs) != 10 || info.NextAfterID == 0 {
+			t.Errorf("total %d capped %v, %d groups, next %d; want %d capped, 10 groups and a next page",
+				info.Total, info.TotalCapped, len(gs), info.NextAfterID, contactd.MaxSearchCount)
+		}
+		gs, info, err = db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Match: contactd.MatchPhone, Page: contactd.Page{Page: 1, PerPage: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Total != 1 || info.TotalCapped || len(gs) != 1 || len(gs[0].Contacts) != 2 {
+			t.Errorf("match=phone: total %d capped %v, %d groups; want exactly the one group", info.Total, info.TotalCapped, len(gs))
+		}
+	})
 }
