@@ -90,32 +90,17 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 		}
 	}
 	src, search := plainFrom, false
+	cw := w // the count's conditions
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 		if err != nil {
 			return nil, info, err
 		}
 		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
-			src = db.searchSource(terms, w.next())
-			w.conds = append(w.conds, src.where)
-			w.args = append(w.args, src.args...)
+			var count searchSQL
+			src, count = db.searchSource(terms, w.next())
+			w, cw = w.with(src), w.with(count)
 			search = true
-		}
-	}
-	if search && db.dialect.name() == Postgres && onlyStatus(f) && f.Page.AfterID == 0 && f.Page.Page == 1 {
-		out, matched, ok, err := db.windowSearch(ctx, src, w, f.Page.PerPage)
-		if err != nil {
-			return nil, info, err
-		}
-		if ok {
-			if matched > contactd.MaxSearchCount {
-				info.Total, info.TotalCapped = contactd.MaxSearchCount, true
-			} else if err := db.countContacts(ctx, src.from, w, search, &info); err != nil {
-				return nil, info, err
-			}
-			out = out[:f.Page.PerPage]
-			info.NextAfterID = out[len(out)-1].ID
-			return out, info, nil
 		}
 	}
 	// The count and the page are independent queries: each runs on its own
@@ -124,7 +109,7 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	// slower). countInfo is read only after counted has answered.
 	var countInfo contactd.PageInfo
 	counted := make(chan error, 1)
-	go func() { counted <- db.countContacts(ctx, src.from, w, search, &countInfo) }()
+	go func() { counted <- db.countContacts(ctx, src.from, cw, search, &countInfo) }()
 	out, next, err := db.findContactsPage(ctx, src, w, f.Page)
 	if cerr := <-counted; cerr != nil {
 		return nil, info, cerr
@@ -135,11 +120,6 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	info = countInfo
 	info.NextAfterID = next
 	return out, info, nil
-}
-
-// onlyStatus reports whether f filters by nothing but status (and search).
-func onlyStatus(f contactd.ContactFilter) bool {
-	return f.Tag == "" && f.CreatedAfter == nil && f.CreatedBefore == nil && f.DNC == nil && f.SegmentID == 0 && f.Rules == nil
 }
 
 // findContactsPage reads one page of the contacts w selects from src.

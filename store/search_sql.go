@@ -2,73 +2,28 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // searchSource is how a list finds the contacts that match one of terms,
-// with arguments numbered from argN.
-func (db *DB) searchSource(terms []string, argN int) searchSQL {
+// with arguments numbered from argN: for its page and for its count. On
+// PostgreSQL they differ. The page keeps the whole-term LIKE, whose row
+// estimate lets the planner walk contacts in id order for a common term
+// and stop at a page, rather than fetch and sort every match. The count
+// always reads the index (it stops at MaxSearchCount+1 rows, whatever
+// their order) and gives it fewer trigrams (see pgTrigramSearch).
+func (db *DB) searchSource(terms []string, argN int) (page, count searchSQL) {
 	if db.dialect.name() == SQLite {
-		return sqliteTrigramSearch(terms, argN)
+		s := sqliteTrigramSearch(terms, argN)
+		return s, s
 	}
-	return pgTrigramSearch(terms, argN)
+	return likeAny(terms, argN), pgTrigramSearch(terms, argN)
 }
 
-// pgTrigramSearch asks the pg_trgm GIN index for the rows holding a cover
-// of each term's trigrams (LIKE '%vin%' AND LIKE '%dhy%'...), then checks
-// the term itself with strpos, which the index cannot serve and so does not
-// add to its scan. The index reads one posting list per trigram it is
-// given: a whole-term LIKE gave it every trigram of the term (14 for
-// "vindhya cements"), and reading and checking those was most of a common
-// term's search. pg_trgm makes trigrams within runs of letters and digits
-// only, so the cover is taken in each ASCII run of three or more; a term
-// with none (short words, other scripts) keeps its whole LIKE.
-func pgTrigramSearch(terms []string, argN int) searchSQL {
-	conds := make([]string, len(terms))
-	var args []any
-	arg := func(v any) int {
-		args = append(args, v)
-		return argN + len(args) - 1
-	}
-	for i, t := range terms {
-		var cover []string
-		for _, run := range asciiAlnumRuns(t) {
-			cover = append(cover, trigramCover(run)...)
-		}
-		if len(cover) == 0 {
-			conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, arg("%"+escapeLike(t)+"%"))
-			continue
-		}
-		parts := make([]string, 0, len(cover)+1)
-		for _, tri := range cover {
-			parts = append(parts, fmt.Sprintf("c.search_doc LIKE $%d", arg("%"+tri+"%")))
-		}
-		parts = append(parts, fmt.Sprintf("strpos(c.search_doc, $%d) > 0", arg(t)))
-		conds[i] = "(" + strings.Join(parts, " AND ") + ")"
-	}
-	s := plainFrom
-	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
-	return s
-}
-
-// asciiAlnumRuns returns the runs of three or more ASCII letters or digits
-// in t.
-func asciiAlnumRuns(t string) []string {
-	var out []string
-	start := -1
-	for i := 0; i <= len(t); i++ {
-		alnum := i < len(t) && (t[i] >= 'a' && t[i] <= 'z' || t[i] >= 'A' && t[i] <= 'Z' || t[i] >= '0' && t[i] <= '9')
-		switch {
-		case alnum && start < 0:
-			start = i
-		case !alnum && start >= 0:
-			if i-start >= 3 {
-				out = append(out, t[start:i])
-			}
-			start = -1
-		}
-	}
-	return out
+// with returns a copy of w that also has the condition of s.
+func (w *where) with(s searchSQL) *where {
+	return &where{conds: append(slices.Clone(w.conds), s.where), args: append(slices.Clone(w.args), s.args...)}
 }
 
 // sqliteTrigramSearch asks the FTS5 trigram index for the rows that hold
@@ -127,6 +82,63 @@ func quoteTrigrams(tris []string) []string {
 	out := make([]string, len(tris))
 	for i, t := range tris {
 		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return out
+}
+
+// pgTrigramSearch asks the pg_trgm GIN index for the rows holding a cover
+// of each term's trigrams (LIKE '%vin%' AND LIKE '%dhy%'...), then checks
+// the term itself with strpos, which the index cannot serve and so does not
+// add to its scan. The index reads and checks one posting list per trigram
+// it is given: a whole-term LIKE gave it every trigram of the term (14 for
+// "vindhya cements"), and a capped count of a common term took a third
+// longer. pg_trgm makes trigrams within runs of letters and digits only,
+// so the cover is taken in each ASCII run of three or more; a term with
+// none (short words, other scripts) keeps its whole LIKE.
+func pgTrigramSearch(terms []string, argN int) searchSQL {
+	conds := make([]string, len(terms))
+	var args []any
+	arg := func(v any) int {
+		args = append(args, v)
+		return argN + len(args) - 1
+	}
+	for i, t := range terms {
+		var cover []string
+		for _, run := range asciiAlnumRuns(t) {
+			cover = append(cover, trigramCover(run)...)
+		}
+		if len(cover) == 0 {
+			conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, arg("%"+escapeLike(t)+"%"))
+			continue
+		}
+		parts := make([]string, 0, len(cover)+1)
+		for _, tri := range cover {
+			parts = append(parts, fmt.Sprintf("c.search_doc LIKE $%d", arg("%"+tri+"%")))
+		}
+		parts = append(parts, fmt.Sprintf("strpos(c.search_doc, $%d) > 0", arg(t)))
+		conds[i] = "(" + strings.Join(parts, " AND ") + ")"
+	}
+	s := plainFrom
+	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
+	return s
+}
+
+// asciiAlnumRuns returns the runs of three or more ASCII letters or digits
+// in t.
+func asciiAlnumRuns(t string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(t); i++ {
+		alnum := i < len(t) && (t[i] >= 'a' && t[i] <= 'z' || t[i] >= 'A' && t[i] <= 'Z' || t[i] >= '0' && t[i] <= '9')
+		switch {
+		case alnum && start < 0:
+			start = i
+		case !alnum && start >= 0:
+			if i-start >= 3 {
+				out = append(out, t[start:i])
+			}
+			start = -1
+		}
 	}
 	return out
 }

@@ -11,9 +11,9 @@ import (
 )
 
 // TestSearchPages pages a search with more matches than a page: the first
-// page (found among the first contacts on PostgreSQL), its total, and the
-// pages after it by cursor and by number, for terms of names, companies
-// and phone digits, with non-matches and a deleted match between them.
+// page, its total, and the pages after it by cursor and by number, for
+// terms of names, companies and phone digits, with non-matches and a
+// deleted match between them.
 func TestSearchPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := storetest.Workspace(t, db, "acme")
