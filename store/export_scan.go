@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -37,6 +36,7 @@ var exportFieldKinds = map[string]int{
 type ExportRow struct {
 	cells []exportCell
 	dest  []any
+	page  []byte // the packed page the cells point into (SQLite)
 }
 
 type exportCell struct {
@@ -85,32 +85,6 @@ func (r *ExportRow) Bool(i int) bool { return r.cells[i].b }
 // Time is field i's time, in UTC.
 func (r *ExportRow) Time(i int) time.Time { return r.cells[i].t.T }
 
-// leanRows runs a SELECT of fields over sel and calls fn for each row, in
-// the selection's order, with one ExportRow reused throughout.
-func leanRows(ctx context.Context, q queryer, sel *selection, fields []string, fn func(*ExportRow) error) error {
-	r, cols, err := newExportRow(fields)
-	if err != nil {
-		return err
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+sel.from+` WHERE `+sel.w.sql()+` ORDER BY `+sel.order, sel.w.args...)
-	if err != nil {
-		return fmt.Errorf("read contacts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := rows.Scan(r.dest...); err != nil {
-			return fmt.Errorf("read contacts: %w", err)
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read contacts: %w", err)
-	}
-	return nil
-}
-
 // Rows calls fn for every contact of the snapshot in id order with only
 // fields (contact field names, as in contactd.ContactFields), read from
 // the same snapshot as Count: the lean path of exports, which decodes
@@ -120,7 +94,7 @@ func (s *ExportSnapshot) Rows(fields []string, fn func(r *ExportRow) error) erro
 	if s.pg {
 		return s.pgRows(fields, fn)
 	}
-	return leanRows(s.ctx, s.tx, s.sel, fields, fn)
+	return s.sqliteRows(fields, fn)
 }
 
 // pgRows is Rows on PostgreSQL, read with pgx itself: database/sql would
