@@ -110,10 +110,16 @@ func (db *DB) MergeContacts(ctx context.Context, primaryID int64, secondaryIDs [
 		if err := tx.writeContactValues(ctx, next); err != nil {
 			return err
 		}
-		if !reflect.DeepEqual(primary.Tags, next.Tags) {
-			if err := tx.setTags(ctx, next.ID, next.Tags); err != nil {
+		// A merge only adds tags (mergeValues appends those the primary
+		// lacks, ignoring case): they go in as one statement.
+		tags := newRowBatch(tx, "add merged tags", "contact_tags", "workspace_id bigint", "tag text", "contact_id bigint")
+		for _, t := range next.Tags[len(primary.Tags):] {
+			if err := tags.add(ctx, tx.actor.WorkspaceID, strings.ToLower(t), next.ID); err != nil {
 				return err
 			}
+		}
+		if err := tags.flush(ctx); err != nil {
+			return err
 		}
 		state.PrimaryAfter = cloneContact(next)
 
@@ -154,18 +160,30 @@ func (db *DB) MergeContacts(ctx context.Context, primaryID int64, secondaryIDs [
 				overFields = append(overFields, o.Field)
 			}
 		}
-		if err := tx.audit(ctx, contactd.ActionContactMerged, primaryID, map[string]any{
+		// The events of the primary and of each secondary, as tx.audit
+		// writes them, in one statement rather than one each.
+		var key any
+		if tx.actor.KeyID > 0 {
+			key = tx.actor.KeyID
+		}
+		audits := newRowBatch(tx, "insert audit events", "audit_events", "workspace_id bigint", "action text",
+			"actor_key_id bigint", "contact_id bigint", "details jsonb", "at timestamptz")
+		if err := audits.add(ctx, tx.actor.WorkspaceID, contactd.ActionContactMerged, key, primaryID, jsonArg(map[string]any{
 			"merge_id": mergeID, "secondary_ids": ids, "filled": filled, "changed": changedFields(primary, next),
 			"overruled": overFields, "version": next.Version, "dnc_set": next.DNC && !primary.DNC,
 			"segment_ids": state.SegmentsAdded, "consent_ids": repointIDs(state.ConsentsMoved),
-		}); err != nil {
+		}), timeArg(tx.now)); err != nil {
 			return err
 		}
 		for _, s := range secs {
-			if err := tx.audit(ctx, contactd.ActionContactMergedInto, s.ID, map[string]any{"merge_id": mergeID, "primary_id": primaryID}); err != nil {
+			if err := audits.add(ctx, tx.actor.WorkspaceID, contactd.ActionContactMergedInto, key, s.ID,
+				jsonArg(map[string]any{"merge_id": mergeID, "primary_id": primaryID}), timeArg(tx.now)); err != nil {
 				return err
 			}
 			s.Status, s.MergedInto = contactd.StatusMerged, &primaryID
+		}
+		if err := audits.flush(ctx); err != nil {
+			return err
 		}
 		out = next
 		return tx.refreshMatchKeys(ctx, append([]*contactd.Contact{next}, secs...)...)
@@ -540,20 +558,20 @@ func (tx *Tx) uniteMemberships(ctx context.Context, primaryID int64, secIDs []in
 	args, marks := inArgs(tx.actor.WorkspaceID, secIDs)
 	p := len(args) + 1
 	args = append(args, primaryID)
-	// Set logic in Go keeps each query a plain index lookup by contact.
-	in := map[int64]bool{}
-	if err := tx.scanPairs(ctx, `SELECT segment_id, 0 FROM segment_members WHERE workspace_id = $1 AND contact_id = $2`,
-		[]any{tx.actor.WorkspaceID, primaryID}, func(s, _ int64) { in[s] = true }); err != nil {
-		return fmt.Errorf("find segments of primary: %w", err)
-	}
-	add := map[int64]bool{}
-	if err := tx.scanPairs(ctx, `SELECT segment_id, 0 FROM segment_members WHERE workspace_id = $1 AND contact_id IN (`+marks+`)`,
-		args[:p-1], func(s, _ int64) {
-			if !in[s] {
+	// Set logic in Go keeps the query a plain index lookup by contact.
+	in, add := map[int64]bool{}, map[int64]bool{}
+	if err := tx.scanPairs(ctx, fmt.Sprintf(`SELECT segment_id, contact_id FROM segment_members WHERE workspace_id = $1 AND contact_id IN (%s, $%d)`, marks, p),
+		args, func(s, c int64) {
+			if c == primaryID {
+				in[s] = true
+			} else {
 				add[s] = true
 			}
 		}); err != nil {
-		return fmt.Errorf("find segments of secondaries: %w", err)
+		return fmt.Errorf("find segments of merged contacts: %w", err)
+	}
+	for s := range in {
+		delete(add, s)
 	}
 	state.SegmentsAdded = sortedIDs(add)
 	if len(state.SegmentsAdded) > 0 {

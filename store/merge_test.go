@@ -97,7 +97,20 @@ func TestMergeFieldRules(t *testing.T) {
 		if err != nil || len(found) != 1 || found[0].ID != p.ID {
 			t.Errorf("search by an absorbed phone: %v %v", found, err)
 		}
+		// The tag filter finds the primary by a tag a secondary brought, and
+		// by its own tag once, though a secondary had it in another case.
+		for _, tag := range []string{"hot", "VIP"} {
+			found, _, err := db.FindContacts(ctx, contactd.ContactFilter{Tag: tag, Page: contactd.Page{Page: 1, PerPage: 10}})
+			if err != nil || len(found) != 1 || found[0].ID != p.ID {
+				t.Errorf("tag %s finds %v %v, want the primary alone", tag, found, err)
+			}
+		}
 		// The audit events name fields and ids, never the values.
+		into, _, err := db.FindAuditEvents(ctx, contactd.AuditFilter{Action: contactd.ActionContactMergedInto, Page: contactd.Page{Page: 1, PerPage: 10}})
+		if err != nil || len(into) != 2 || into[0].ContactID == nil || into[1].ContactID == nil ||
+			*into[0].ContactID+*into[1].ContactID != older.ID+newer.ID {
+			t.Errorf("merged-into events: %v %v, want one for each secondary", into, err)
+		}
 		events, _, err := db.FindAuditEvents(ctx, contactd.AuditFilter{Action: contactd.ActionContactMerged, Page: contactd.Page{Page: 1, PerPage: 10}})
 		if err != nil || len(events) != 1 {
 			t.Fatalf("merge events: %v %v", events, err)
