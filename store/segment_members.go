@@ -300,8 +300,11 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 	if err != nil {
 		return nil, info, err
 	}
+	// On SQLite, a set count first lists every contact with the segment's
+	// tag; PostgreSQL merge-joins the set in id order and stops at the
+	// count, and the window's extra queries only cost it.
 	many := false
-	if s.Type == contactd.SegmentDynamic {
+	if s.Type == contactd.SegmentDynamic && db.dialect.name() == SQLite {
 		if many, err = db.manyInWindow(ctx, s, now); err != nil {
 			return nil, info, err
 		}
@@ -314,7 +317,7 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 	if info.TotalCapped {
 		// Matches are plentiful: walking contacts in id order finds a page
 		// of them soon, where looking up every match first would not.
-		if sel, err = db.segmentPage(ctx, db.read, s, now, true, p.AfterID); err != nil {
+		if sel, err = db.segmentPage(ctx, db.read, s, now, true, p.AfterID, 0); err != nil {
 			return nil, info, err
 		}
 	}

@@ -374,13 +374,13 @@ type selection struct {
 // walk compiles the rules for a page in id order rather than for a count
 // (see ruleTarget.walk).
 func (db *DB) segmentSelection(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool) (*selection, error) {
-	return db.segmentPage(ctx, q, s, now, walk, 0)
+	return db.segmentPage(ctx, q, s, now, walk, 0, 0)
 }
 
 // segmentPage is segmentSelection for a page whose walk starts past the
-// contact id after (0 for the first page); the caller still says c.id >
-// after itself.
-func (db *DB) segmentPage(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool, after int64) (*selection, error) {
+// contact id after (0 for the first page) and ends at upTo (0 for none);
+// the caller still says c.id > after and c.id <= upTo itself.
+func (db *DB) segmentPage(ctx context.Context, q queryer, s *contactd.Segment, now time.Time, walk bool, after, upTo int64) (*selection, error) {
 	w := &where{}
 	if s.Type == contactd.SegmentStatic {
 		// CROSS JOIN makes SQLite, which has no statistics, walk the
@@ -393,7 +393,7 @@ func (db *DB) segmentPage(ctx context.Context, q queryer, s *contactd.Segment, n
 	}
 	w.add("c.workspace_id = $%d", s.WorkspaceID)
 	w.add("c.status = $%d", contactd.StatusActive)
-	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID, walk: walk, after: after}
+	t := &ruleTarget{db: db, ctx: ctx, q: q, ws: s.WorkspaceID, w: w, now: now, self: s.ID, walk: walk, after: after, upTo: upTo}
 	cond, err := rules.Compile(s.Rules, t)
 	if err != nil {
 		return nil, err
@@ -430,14 +430,25 @@ type ruleTarget struct {
 	// would read those from the first one on every page; a page deep into
 	// a million-member segment then cost 70 ms instead of 2.
 	after int64
+	// upTo, in a walk, is the last id it may reach (0 for none), said in
+	// membership tests too, so that a planner that reads a tag's rows as a
+	// set reads only those up to it (see manyInWindow).
+	upTo int64
 }
 
 // pastCursor bounds a membership subquery to the walk's page.
 func (t *ruleTarget) pastCursor() string {
-	if !t.walk || t.after <= 0 {
+	if !t.walk {
 		return ""
 	}
-	return " AND contact_id > " + t.Arg(t.after)
+	out := ""
+	if t.after > 0 {
+		out += " AND contact_id > " + t.Arg(t.after)
+	}
+	if t.upTo > 0 {
+		out += " AND contact_id <= " + t.Arg(t.upTo)
+	}
+	return out
 }
 
 func (t *ruleTarget) invalid(format string, args ...any) error {
