@@ -46,11 +46,11 @@ func sqliteTrigramSearch(terms []string, argN int) searchSQL {
 	likes := make([]string, len(terms))
 	args := []any{nil}
 	for i, t := range terms {
-		groups[i] = "(" + strings.Join(quoteTrigrams(trigramCover(t)), " AND ") + ")"
+		groups[i] = "(" + strings.Join(quoteTrigrams(searchCover(t)), " AND ") + ")"
 		likes[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, argN+len(args))
 		args = append(args, "%"+escapeLike(t)+"%")
 	}
-	args[0] = strings.Join(groups, " OR ")
+	args[0] = strings.Join(slices.Compact(slices.Sorted(slices.Values(groups))), " OR ")
 	return searchSQL{
 		// CROSS JOIN fixes the order: the index drives, each hit looks up
 		// its contact. The other order runs the text search once per
@@ -60,6 +60,22 @@ func sqliteTrigramSearch(terms []string, argN int) searchSQL {
 		order: "s.rowid",
 		args:  args,
 	}
+}
+
+// searchCover is the trigrams a search asks the index for: a cover of t,
+// or for a long run of digits (a phone number) a cover of its last nine.
+// Every trigram of a term is a condition a match meets, so any of them
+// may be left out; the match is checked against the whole term anyway.
+// A number's first digits are its country code and area, trigrams that a
+// large part of the contacts hold ("919" in every Indian E.164 number),
+// whose doclists cost the most and exclude the least; its last digits are
+// the subscriber's, close to random. The national and E.164 forms of one
+// number end alike, so their covers are the same trigrams.
+func searchCover(t string) []string {
+	if len(t) > 9 && strings.Trim(t, "0123456789") == "" {
+		return trigramCover(t[len(t)-9:])
+	}
+	return trigramCover(t)
 }
 
 // trigramCover returns trigrams of t (three runes or more) that together
@@ -105,7 +121,7 @@ func pgTrigramSearch(terms []string, argN int) searchSQL {
 	for i, t := range terms {
 		var cover []string
 		for _, run := range asciiAlnumRuns(t) {
-			cover = append(cover, trigramCover(run)...)
+			cover = append(cover, searchCover(run)...)
 		}
 		if len(cover) == 0 {
 			conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, arg("%"+escapeLike(t)+"%"))

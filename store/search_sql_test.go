@@ -19,6 +19,16 @@ func TestTrigramCover(t *testing.T) {
 		}
 	}
 	for in, want := range map[string][]string{
+		"919876543210": {"876", "543", "210"},
+		"09876543210":  {"876", "543", "210"},
+		"987654321":    {"987", "654", "321"},
+		"p9876543210":  {"p98", "765", "432", "210"},
+	} {
+		if got := searchCover(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("searchCover(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string][]string{
 		"vindhya cements": {"vindhya", "cements"},
 		"a.b.com":         {"com"},
 		"ab cd":           nil,
