@@ -63,36 +63,42 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 			{fmt.Sprintf(`{"field":"segments","op":"neq","value":%d}`, static.ID), func(i int) bool { return i%7 != 0 }},
 		}
 		for k, tc := range cases {
-			seg := mustSegment(t, db, ctx, fmt.Sprint("walk ", k), tc.rule)
-			var want []int64
-			for i, id := range ids {
-				if tc.want(i) {
-					want = append(want, id)
+			for _, window := range []int{20000, 1250} {
+				// The workspace fits in a window of 20,000; one of 1,250 ends
+				// inside it, with more than MaxSearchCount members in it for
+				// three rules and fewer for the first.
+				defer store.SetSegmentWindow(window)()
+				seg := mustSegment(t, db, ctx, fmt.Sprint("walk ", k, " ", window), tc.rule)
+				var want []int64
+				for i, id := range ids {
+					if tc.want(i) {
+						want = append(want, id)
+					}
 				}
-			}
-			var got []int64
-			p := contactd.Page{Page: 1, PerPage: 97}
-			for {
-				page, info, err := db.FindSegmentMembers(ctx, seg.ID, p)
-				if err != nil {
-					t.Fatal(err)
+				var got []int64
+				p := contactd.Page{Page: 1, PerPage: 97}
+				for {
+					page, info, err := db.FindSegmentMembers(ctx, seg.ID, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p.AfterID == 0 && (info.Total != int64(contactd.MaxSearchCount) || !info.TotalCapped) {
+						t.Errorf("%s: first page total %d (capped %v), want %d capped", tc.rule, info.Total, info.TotalCapped, contactd.MaxSearchCount)
+					}
+					for _, c := range page {
+						got = append(got, c.ID)
+					}
+					if info.NextAfterID == 0 {
+						break
+					}
+					p.AfterID = info.NextAfterID
 				}
-				if p.AfterID == 0 && (info.Total != int64(contactd.MaxSearchCount) || !info.TotalCapped) {
-					t.Errorf("%s: first page total %d (capped %v), want %d capped", tc.rule, info.Total, info.TotalCapped, contactd.MaxSearchCount)
+				if len(want) <= contactd.MaxSearchCount {
+					t.Fatalf("%s: %d members do not walk", tc.rule, len(want))
 				}
-				for _, c := range page {
-					got = append(got, c.ID)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %d members paged, want %d", tc.rule, len(got), len(want))
 				}
-				if info.NextAfterID == 0 {
-					break
-				}
-				p.AfterID = info.NextAfterID
-			}
-			if len(want) <= contactd.MaxSearchCount {
-				t.Fatalf("%s: %d members do not walk", tc.rule, len(want))
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s: %d members paged, want %d", tc.rule, len(got), len(want))
 			}
 		}
 	})
