@@ -101,24 +101,20 @@ func (d rebindDriver) Open(name string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rebindConn{c}, nil
+	return &rebindConn{Conn: c}, nil
 }
 
-// rebindConn passes everything to the SQLite connection, rewriting SQL.
-type rebindConn struct{ driver.Conn }
+// rebindConn passes everything to the SQLite connection, rewriting SQL,
+// and keeps the statements it runs prepared (sqlite_stmt_cache.go).
+type rebindConn struct {
+	driver.Conn
+	cache stmtCache
+}
 
 func (c *rebindConn) Prepare(q string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(q)) }
 
 func (c *rebindConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
 	return c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, rebind(q))
-}
-
-func (c *rebindConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.(driver.QueryerContext).QueryContext(ctx, rebind(q), args)
-}
-
-func (c *rebindConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.(driver.ExecerContext).ExecContext(ctx, rebind(q), args)
 }
 
 func (c *rebindConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
