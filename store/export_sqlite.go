@@ -52,51 +52,121 @@ func (s *ExportSnapshot) sqliteRows(fields []string, fn func(r *ExportRow) error
 		s.sel.order + `, ` + strings.Join(packed, ", ") + `) AS r` + page + `)`
 	plain := `SELECT ` + s.sel.order + `, ` + strings.Join(cols, ", ") + page
 	args := append(append([]any{}, s.sel.w.args...), int64(0))
+
+	// One goroutine reads the pages while this one writes their rows: on
+	// two cores SQLite and the file's formatting take turns no longer.
+	pages := make(chan *packedPage, 2)
+	free := make(chan []byte, 4)
+	resume, done, exited := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		s.readPacked(q, args, len(cols), pages, free, resume, done)
+	}()
+	// The reader must be gone before the snapshot's transaction ends.
+	defer func() { close(done); <-exited }()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
+		if p.bad {
+			// The reader waits meanwhile: the transaction is this page's.
+			again := append(append([]any{}, s.sel.w.args...), p.after)
+			if err := s.plainPage(r, plain, again, p.n, fn); err != nil {
+				return err
+			}
+			resume <- struct{}{}
+			continue
+		}
+		r.page = p.buf
+		if err := r.eachPacked(fields, fn); err != nil {
+			return err
+		}
+		select {
+		case free <- p.buf:
+		default:
+		}
+	}
+	return nil
+}
+
+// packedPage is one page of sqliteRows: n rows after the key after, packed
+// in buf, or bad when they cannot be unpacked (see packedPageOK).
+type packedPage struct {
+	buf   []byte
+	n     int
+	after int64
+	bad   bool
+	err   error
+}
+
+// readPacked sends the packed pages of q, in order, until the last, an
+// error, or done. After a bad page it waits for resume (or done): the
+// receiver reads that page again in the same transaction.
+func (s *ExportSnapshot) readPacked(q string, args []any, cells int, pages chan<- *packedPage, free chan []byte, resume, done <-chan struct{}) {
+	defer close(pages)
+	send := func(p *packedPage) bool {
+		select {
+		case pages <- p:
+			return true
+		case <-done:
+			return false
+		}
+	}
 	for {
-		var n int
+		var buf []byte
+		select {
+		case buf = <-free:
+		default:
+		}
+		p := &packedPage{after: args[len(args)-1].(int64)}
 		var last sql.NullInt64
 		rows, err := s.tx.QueryContext(s.ctx, q, args...)
 		if err != nil {
-			return fmt.Errorf("read contacts: %w", err)
+			send(&packedPage{err: fmt.Errorf("read contacts: %w", err)})
+			return
 		}
 		var raw sql.RawBytes
 		if rows.Next() {
-			err = rows.Scan(&raw, &n, &last)
+			err = rows.Scan(&raw, &p.n, &last)
 		}
 		if err == nil {
 			err = rows.Err()
 		}
 		// RawBytes lasts until Close: the page is copied out first.
-		r.page = append(r.page[:0], raw...)
+		p.buf = append(buf[:0], raw...)
 		rows.Close()
 		if err != nil {
-			return fmt.Errorf("read contacts: %w", err)
+			send(&packedPage{err: fmt.Errorf("read contacts: %w", err)})
+			return
 		}
-		if n == 0 {
-			return nil
+		if p.n == 0 {
+			return
 		}
-		after := args[len(args)-1].(int64)
-		if r.checkPage(n, after) {
-			if err := r.eachPacked(fields, fn); err != nil {
-				return err
+		p.bad = !packedPageOK(p.buf, p.n, cells, p.after)
+		if !send(p) {
+			return
+		}
+		if p.bad {
+			select {
+			case <-resume:
+			case <-done:
+				return
 			}
-		} else if err := s.plainPage(r, plain, args, n, fn); err != nil {
-			return err
 		}
-		if n < sqlitePackRows {
-			return nil
+		if p.n < sqlitePackRows {
+			return
 		}
 		args[len(args)-1] = last.Int64
 	}
 }
 
-// checkPage reports whether the packed page holds exactly n rows of the
-// key and len(cells) fields each, with keys rising from after.
-func (r *ExportRow) checkPage(n int, after int64) bool {
-	if bytes.Count(r.page, []byte{packRowSep}) != n-1 || bytes.Count(r.page, []byte{packFieldSep}) != n*len(r.cells) {
+// packedPageOK reports whether the packed page holds exactly n rows of the
+// key and cells fields each, with keys rising from after.
+func packedPageOK(page []byte, n, cells int, after int64) bool {
+	if bytes.Count(page, []byte{packRowSep}) != n-1 || bytes.Count(page, []byte{packFieldSep}) != n*cells {
 		return false
 	}
-	b := r.page
+	b := page
 	for len(b) > 0 {
 		end := bytes.IndexByte(b, packFieldSep)
 		key, err := strconv.ParseInt(string(b[:end]), 10, 64)
@@ -116,7 +186,7 @@ func (r *ExportRow) checkPage(n int, after int64) bool {
 	return true
 }
 
-// eachPacked calls fn for each row of a page that checkPage passed.
+// eachPacked calls fn for each row of a page that packedPageOK passed.
 func (r *ExportRow) eachPacked(fields []string, fn func(r *ExportRow) error) error {
 	b := r.page
 	for len(b) > 0 {
