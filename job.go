@@ -8,6 +8,10 @@ const (
 	// JobKindExportExpiry deletes an export's file once it expires; it is
 	// queued to run at the export's expires_at.
 	JobKindExportExpiry = "contact_export_expiry"
+	// JobKindUploadSweep deletes a stored file whose upload never
+	// finished (its server died mid-upload); it is queued with the file
+	// and removed when the file is complete.
+	JobKindUploadSweep = "upload_sweep"
 )
 
 // Job is a claimed unit of background work. RefID names the row of the

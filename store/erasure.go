@@ -202,6 +202,10 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 		if err := tx.applyFileVerdicts(ctx, p, files); err != nil {
 			return err
 		}
+		partial, err := tx.deletePartialUploads(ctx)
+		if err != nil {
+			return err
+		}
 		if err := tx.settleExports(ctx, p, seen); err != nil {
 			return err
 		}
@@ -230,7 +234,7 @@ func (db *DB) EraseContact(ctx context.Context, id int64) (*contactd.Contact, er
 		return tx.audit(ctx, contactd.ActionErased, id, map[string]any{
 			"contact_ids": ids, "identities_hashed": n, "dnc_entries_removed": len(removed),
 			"audit_events_scrubbed": scrubbed, "error_rows_scrubbed": len(errorRows),
-			"files_deleted": len(files) - rewritten, "files_rewritten": rewritten,
+			"files_deleted": len(files) - rewritten, "files_rewritten": rewritten, "partial_uploads_deleted": partial,
 		})
 	})
 	if err != nil {

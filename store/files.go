@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/contactd/contactd"
 )
@@ -25,10 +26,23 @@ type StoredFile struct {
 	SHA256 string
 }
 
+// AbandonedUploadAfter is when a file still incomplete counts as abandoned
+// (its server died mid-upload) and is deleted: an upload that stalls is cut
+// off after a minute, one that moves at all finishes long before this.
+const AbandonedUploadAfter = 6 * time.Hour
+
+// errUploadRemoved is what an upload meets when its partial file was
+// deleted under it: by an erasure, which removes every partial upload since
+// it cannot read them, or by the sweep of abandoned uploads.
+var errUploadRemoved = contactd.Errorf(contactd.EConflict,
+	"the upload was removed while it was being stored (an erasure ran meanwhile, or the upload took over %s); upload the file again", AbandonedUploadAfter)
+
 // StoreFile streams r into the database in chunks, at most limit bytes
 // (EBodyTooLarge beyond). Each chunk commits on its own so that a long upload
 // never holds SQLite's write lock; the file counts only once it is marked
-// complete, and incomplete files are removed.
+// complete, and incomplete files are removed: by this function when the
+// upload fails, and by a job queued with the file (JobKindUploadSweep) when
+// the server dies before it could.
 func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int64) (*StoredFile, error) {
 	actor, err := actorFrom(ctx)
 	if err != nil {
@@ -36,8 +50,16 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 	}
 	f := &StoredFile{Name: name}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO files (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		err := tx.QueryRowContext(ctx, `INSERT INTO files (workspace_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
 			actor.WorkspaceID, name, timeArg(tx.now)).Scan(&f.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO jobs (workspace_id, kind, ref_id, status, run_after, created_at, updated_at)
+			VALUES ($1, $2, $3, 'queued', $4, $5, $5)`,
+			actor.WorkspaceID, contactd.JobKindUploadSweep, f.ID, timeArg(tx.now.Add(AbandonedUploadAfter)), timeArg(tx.now))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store file: %w", err)
@@ -60,10 +82,18 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 			h.Write(buf[:n])
 			chunk := buf[:n]
 			err := db.inTx(ctx, func(tx *Tx) error {
+				// The file's row is locked first: an erasure deleting the
+				// partial file waits for this chunk, then removes it too.
+				if err := tx.lockPartialFile(ctx, f.ID); err != nil {
+					return err
+				}
 				_, err := tx.ExecContext(ctx, `INSERT INTO file_chunks (workspace_id, file_id, seq, data) VALUES ($1, $2, $3, $4)`,
 					actor.WorkspaceID, f.ID, seq, chunk)
 				return err
 			})
+			if err == errUploadRemoved {
+				return nil, err
+			}
 			if err != nil {
 				return nil, fmt.Errorf("store file chunk: %w", err)
 			}
@@ -77,10 +107,22 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 	}
 	f.SHA256 = hex.EncodeToString(h.Sum(nil))
 	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockPartialFile(ctx, f.ID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE files SET size_bytes = $1, sha256 = $2, complete = $3 WHERE workspace_id = $4 AND id = $5`,
 			f.Size, f.SHA256, true, actor.WorkspaceID, f.ID)
+		if err != nil {
+			return err
+		}
+		// Stored whole: the sweep has nothing to do.
+		_, err = tx.ExecContext(ctx, `DELETE FROM jobs WHERE workspace_id = $1 AND kind = $2 AND ref_id = $3 AND status = 'queued'`,
+			actor.WorkspaceID, contactd.JobKindUploadSweep, f.ID)
 		return err
 	})
+	if err == errUploadRemoved {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("complete file: %w", err)
 	}
@@ -88,15 +130,86 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 	return f, nil
 }
 
+// lockPartialFile locks the row of a file being uploaded, or answers
+// errUploadRemoved when it is gone.
+func (tx *Tx) lockPartialFile(ctx context.Context, id int64) error {
+	var complete bool
+	err := tx.QueryRowContext(ctx, `SELECT complete FROM files WHERE workspace_id = $1 AND id = $2`+tx.db.dialect.forUpdate(),
+		tx.actor.WorkspaceID, id).Scan(&complete)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && complete) {
+		return errUploadRemoved
+	}
+	if err != nil {
+		return fmt.Errorf("lock stored file: %w", err)
+	}
+	return nil
+}
+
 // DeleteFile removes a stored file and its chunks; a missing file is no error.
 func (db *DB) DeleteFile(ctx context.Context, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM file_chunks WHERE workspace_id = $1 AND file_id = $2`, tx.actor.WorkspaceID, id); err != nil {
+		return tx.deleteFiles(ctx, []int64{id})
+	})
+}
+
+// deleteFiles removes stored files and their chunks. The files' rows go
+// first: that waits for an upload's chunk being written (which locks its
+// file's row) to commit, so the chunks deleted next include it.
+func (tx *Tx) deleteFiles(ctx context.Context, ids []int64) error {
+	for _, chunk := range chunkIDs(ids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM files WHERE workspace_id = $1 AND id IN (`+marks+`)`, args...); err != nil {
+			return fmt.Errorf("delete files: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM file_chunks WHERE workspace_id = $1 AND file_id IN (`+marks+`)`, args...); err != nil {
 			return fmt.Errorf("delete file chunks: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM files WHERE workspace_id = $1 AND id = $2`, tx.actor.WorkspaceID, id)
-		return err
+		// A sweep still waiting for a file that is gone has nothing to do.
+		args = append(args, contactd.JobKindUploadSweep)
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DELETE FROM jobs WHERE workspace_id = $1 AND ref_id IN (%s) AND kind = $%d AND status = 'queued'`, marks, len(args)), args...); err != nil {
+			return fmt.Errorf("delete file sweeps: %w", err)
+		}
+	}
+	return nil
+}
+
+// SweepUpload deletes file id if it is still incomplete: its upload was
+// abandoned (JobKindUploadSweep). A complete or missing file is left alone.
+func (db *DB) SweepUpload(ctx context.Context, id int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.lockPartialFile(ctx, id); err == errUploadRemoved {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		return tx.deleteFiles(ctx, []int64{id})
 	})
+}
+
+// deletePartialUploads deletes every incomplete file of the workspace and
+// reports how many. Erasure calls it: a partial upload cannot be read as a
+// table, so whether it holds the person cannot be told, and an upload
+// still running fails with errUploadRemoved and is sent again.
+func (tx *Tx) deletePartialUploads(ctx context.Context) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM files WHERE workspace_id = $1 AND complete = $2`+tx.db.dialect.forUpdate(),
+		tx.actor.WorkspaceID, false)
+	if err != nil {
+		return 0, fmt.Errorf("find partial uploads: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return len(ids), tx.deleteFiles(ctx, ids)
 }
 
 // CopyFile writes a stored file to w, one chunk at a time.

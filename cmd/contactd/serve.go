@@ -44,6 +44,9 @@ func serve(ctx context.Context, cfg config) error {
 	runner.Handle(contactd.JobKindImport, importer.NewHandler(db, log, importOpts))
 	runner.Handle(contactd.JobKindExport, exporter.NewHandler(db, log, exporter.Options{TempDir: cfg.tempDir}))
 	runner.Handle(contactd.JobKindExportExpiry, exporter.NewExpiryHandler(db, log))
+	runner.Handle(contactd.JobKindUploadSweep, jobs.Func(log, func(ctx context.Context, job *contactd.Job) error {
+		return db.SweepUpload(ctx, job.RefID)
+	}))
 	runner.Handle(contactd.JobKindDNCImport, dncimport.NewHandler(db, log, dncimport.Options{TempDir: cfg.tempDir}))
 	runCtx, stopRunner := context.WithCancel(context.WithoutCancel(ctx))
 	runnerDone := make(chan struct{})
