@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -34,13 +35,23 @@ func scanContact(row scanner) (*contactd.Contact, error) {
 	if merged.Valid {
 		c.MergedInto = &merged.Int64
 	}
+	// Most of these are empty ([] or {}, which fillEmpty gives); only the
+	// custom fields need numbers kept as written.
 	for _, f := range []struct {
 		raw []byte
 		dst any
-	}{{tags, &c.Tags}, {custom, &c.CustomFields}, {altPhones, &c.AltPhones}, {altEmails, &c.AltEmails}, {zones, &c.PhoneTimezones}} {
-		d := json.NewDecoder(strings.NewReader(string(f.raw)))
+	}{{tags, &c.Tags}, {altPhones, &c.AltPhones}, {altEmails, &c.AltEmails}, {zones, &c.PhoneTimezones}} {
+		if string(f.raw) == "[]" {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.dst); err != nil {
+			return nil, fmt.Errorf("contact %d: decode json column: %w", c.ID, err)
+		}
+	}
+	if string(custom) != "{}" {
+		d := json.NewDecoder(bytes.NewReader(custom))
 		d.UseNumber()
-		if err := d.Decode(f.dst); err != nil {
+		if err := d.Decode(&c.CustomFields); err != nil {
 			return nil, fmt.Errorf("contact %d: decode json column: %w", c.ID, err)
 		}
 	}

@@ -24,9 +24,6 @@ type dialect interface {
 	forUpdate() string
 	// skipLocked makes concurrent queue pollers pass over each other's rows.
 	skipLocked() string
-	// search returns how to find the contacts (alias c) that match one of
-	// terms, with arguments numbered from argN.
-	search(terms []string, argN int) searchSQL
 }
 
 type sqliteDialect struct{}
@@ -56,46 +53,6 @@ type searchSQL struct {
 
 var plainFrom = searchSQL{from: "contacts c", order: "c.id"}
 
-// SQLite searches the FTS5 trigram index, which finds any substring of three
-// or more characters. The query walks the index in rowid (= contact id)
-// order and joins each hit to its contact, so a page, or a capped count,
-// stops after the rows it needs even when a common term matches most of a
-// million contacts. Shorter terms have no trigram; they scan search_doc,
-// which is what a one- or two-letter search costs on any engine.
-//
-// The index answers LIKE (it keeps no positions, so no phrase MATCH) and
-// checks each candidate's text against the pattern. FTS5 takes only the
-// two-argument LIKE, without ESCAPE: a term holding % or _ is searched with
-// those as one-character wildcards and checked exactly with instr.
-func (sqliteDialect) search(terms []string, argN int) searchSQL {
-	for _, t := range terms {
-		if len([]rune(t)) < 3 {
-			return likeAny(terms, argN)
-		}
-	}
-	var conds []string
-	var args []any
-	for _, t := range terms {
-		pattern := "%" + strings.NewReplacer("%", "_").Replace(t) + "%"
-		cond := fmt.Sprintf("s.search_doc LIKE $%d", argN+len(args))
-		args = append(args, pattern)
-		if strings.ContainsAny(t, "%_") {
-			cond = fmt.Sprintf("(%s AND instr(c.search_doc, $%d) > 0)", cond, argN+len(args))
-			args = append(args, t)
-		}
-		conds = append(conds, cond)
-	}
-	return searchSQL{
-		// CROSS JOIN fixes the order: the index drives, each hit looks up
-		// its contact. The other order runs the text search once per
-		// contact of the workspace.
-		from:  "contact_search s CROSS JOIN contacts c ON c.id = s.rowid",
-		where: "(" + strings.Join(conds, " OR ") + ")",
-		order: "s.rowid",
-		args:  args,
-	}
-}
-
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return Postgres }
@@ -118,11 +75,6 @@ func (postgresDialect) isRetryable(err error) bool {
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
 func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
-
-// PostgreSQL answers LIKE '%term%' from the pg_trgm GIN index on search_doc.
-func (postgresDialect) search(terms []string, argN int) searchSQL {
-	return likeAny(terms, argN)
-}
 
 func likeAny(terms []string, argN int) searchSQL {
 	conds := make([]string, len(terms))

@@ -252,7 +252,8 @@ func (db *DB) exportSelection(ctx context.Context, q queryer, ws int64, f contac
 			return nil, fmt.Errorf("read workspace region: %w", err)
 		}
 		if terms := searchTerms(f.Search, region); len(terms) > 0 {
-			src := db.dialect.search(terms, w.next())
+			// Every match is read, so the index form (the count's) serves.
+			_, src := db.searchSource(terms, w.next())
 			w.conds = append(w.conds, src.where)
 			w.args = append(w.args, src.args...)
 			sel.from, sel.order = src.from, src.order
