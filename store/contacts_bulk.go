@@ -142,36 +142,26 @@ func buildParallel(n int, fn func(i int)) {
 // liveOwners maps each of phones that an active contact holds to that contact.
 func (tx *Tx) liveOwners(ctx context.Context, phones []string) (map[string]int64, error) {
 	out := map[string]int64{}
-	for start := 0; start < len(phones); start += 500 {
-		chunk := phones[start:min(start+500, len(phones))]
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, tx.actor.WorkspaceID)
-		marks := make([]string, len(chunk))
-		for i, p := range chunk {
-			args = append(args, p)
-			marks[i] = fmt.Sprintf("$%d", i+2)
-		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT phone_e164, id FROM contacts
-			WHERE workspace_id = $1 AND status = 'active' AND phone_e164 IN (`+strings.Join(marks, ", ")+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("find live phones: %w", err)
-		}
-		for rows.Next() {
-			var p string
-			var id int64
-			if err := rows.Scan(&p, &id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[p] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	if len(phones) == 0 {
+		return out, nil
+	}
+	head, list := tx.db.valueJoin(2, phones)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT c.phone_e164, c.id FROM `+head+` contacts c ON c.workspace_id = $1 AND c.phone_e164 = v.value
+		WHERE c.status = 'active'`, tx.actor.WorkspaceID, list)
+	if err != nil {
+		return nil, fmt.Errorf("find live phones: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		var id int64
+		if err := rows.Scan(&p, &id); err != nil {
 			return nil, err
 		}
+		out[p] = id
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // insertContactChunk inserts the contacts at idx with one statement each for

@@ -24,47 +24,37 @@ func (tx *Tx) existingForImport(ctx context.Context, built []*contactd.Contact, 
 		}
 	}
 	load := func(column string, values []string) error {
-		for start := 0; start < len(values); start += 500 {
-			chunk := values[start:min(start+500, len(values))]
-			args := []any{tx.actor.WorkspaceID}
-			marks := make([]string, len(chunk))
-			for i, v := range chunk {
-				args = append(args, v)
-				marks[i] = fmt.Sprintf("$%d", i+2)
-			}
-			// "<> ''" repeats the partial indexes' condition, which neither
-			// engine infers from the IN list: without it each chunk scans
-			// every active contact of the workspace.
-			rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c
-				WHERE c.workspace_id = $1 AND c.status = 'active' AND c.`+column+` <> '' AND c.`+column+` IN (`+strings.Join(marks, ", ")+`)
-				ORDER BY c.id`, args...)
+		if len(values) == 0 {
+			return nil
+		}
+		head, list := tx.db.valueJoin(2, values)
+		// "<> ''" repeats the partial indexes' condition (contacts_email).
+		rows, err := tx.QueryContext(ctx, `SELECT `+contactColumns+` FROM `+head+` contacts c
+			ON c.workspace_id = $1 AND c.`+column+` = v.value
+			WHERE c.status = 'active' AND c.`+column+` <> ''
+			ORDER BY c.id`, tx.actor.WorkspaceID, list)
+		if err != nil {
+			return fmt.Errorf("find contacts to update: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanContact(rows)
 			if err != nil {
-				return fmt.Errorf("find contacts to update: %w", err)
-			}
-			for rows.Next() {
-				c, err := scanContact(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				e := byID[c.ID]
-				if e == nil {
-					e = &importEntry{c: c}
-					byID[c.ID] = e
-				}
-				if byPhone[e.c.PhoneE164] == nil {
-					byPhone[e.c.PhoneE164] = e
-				}
-				if k := strings.ToLower(e.c.Email); k != "" && byEmail[k] == nil {
-					byEmail[k] = e
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
 				return err
 			}
+			e := byID[c.ID]
+			if e == nil {
+				e = &importEntry{c: c}
+				byID[c.ID] = e
+			}
+			if byPhone[e.c.PhoneE164] == nil {
+				byPhone[e.c.PhoneE164] = e
+			}
+			if k := strings.ToLower(e.c.Email); k != "" && byEmail[k] == nil {
+				byEmail[k] = e
+			}
 		}
-		return nil
+		return rows.Err()
 	}
 	if err := load("phone_e164", phones); err != nil {
 		return nil, nil, err
