@@ -66,6 +66,11 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 	err = h.db.ReadExport(ctx, exp, func(snap *store.ExportSnapshot) error {
 		return h.write(ctx, exp, snap)
 	})
+	if errors.Is(err, store.ErrUploadRemoved) {
+		// An erasure deleted the file being written and requeued the
+		// export: run it again, from a snapshot without the person.
+		return fmt.Errorf("export %d starts again: its file was removed by an erasure", exp.ID)
+	}
 	var final *contactd.Error
 	if errors.As(err, &final) {
 		// The export cannot work as asked (a segment it names was deleted

@@ -31,10 +31,12 @@ type StoredFile struct {
 // off after a minute, one that moves at all finishes long before this.
 const AbandonedUploadAfter = 6 * time.Hour
 
-// errUploadRemoved is what an upload meets when its partial file was
+// ErrUploadRemoved is what an upload meets when its partial file was
 // deleted under it: by an erasure, which removes every partial upload since
-// it cannot read them, or by the sweep of abandoned uploads.
-var errUploadRemoved = contactd.Errorf(contactd.EConflict,
+// it cannot read them, or by the sweep of abandoned uploads. A client that
+// sent the file is told to send it again (409); an export writing its file
+// is started over (the erasure requeued it).
+var ErrUploadRemoved = contactd.Errorf(contactd.EConflict,
 	"the upload was removed while it was being stored (an erasure ran meanwhile, or the upload took over %s); upload the file again", AbandonedUploadAfter)
 
 // StoreFile streams r into the database in chunks, at most limit bytes
@@ -91,7 +93,7 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 					actor.WorkspaceID, f.ID, seq, chunk)
 				return err
 			})
-			if err == errUploadRemoved {
+			if err == ErrUploadRemoved {
 				return nil, err
 			}
 			if err != nil {
@@ -120,7 +122,7 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 			actor.WorkspaceID, contactd.JobKindUploadSweep, f.ID)
 		return err
 	})
-	if err == errUploadRemoved {
+	if err == ErrUploadRemoved {
 		return nil, err
 	}
 	if err != nil {
@@ -131,13 +133,13 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 }
 
 // lockPartialFile locks the row of a file being uploaded, or answers
-// errUploadRemoved when it is gone.
+// ErrUploadRemoved when it is gone.
 func (tx *Tx) lockPartialFile(ctx context.Context, id int64) error {
 	var complete bool
 	err := tx.QueryRowContext(ctx, `SELECT complete FROM files WHERE workspace_id = $1 AND id = $2`+tx.db.dialect.forUpdate(),
 		tx.actor.WorkspaceID, id).Scan(&complete)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && complete) {
-		return errUploadRemoved
+		return ErrUploadRemoved
 	}
 	if err != nil {
 		return fmt.Errorf("lock stored file: %w", err)
@@ -177,7 +179,7 @@ func (tx *Tx) deleteFiles(ctx context.Context, ids []int64) error {
 // abandoned (JobKindUploadSweep). A complete or missing file is left alone.
 func (db *DB) SweepUpload(ctx context.Context, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		if err := tx.lockPartialFile(ctx, id); err == errUploadRemoved {
+		if err := tx.lockPartialFile(ctx, id); err == ErrUploadRemoved {
 			return nil
 		} else if err != nil {
 			return err
@@ -189,7 +191,7 @@ func (db *DB) SweepUpload(ctx context.Context, id int64) error {
 // deletePartialUploads deletes every incomplete file of the workspace and
 // reports how many. Erasure calls it: a partial upload cannot be read as a
 // table, so whether it holds the person cannot be told, and an upload
-// still running fails with errUploadRemoved and is sent again.
+// still running fails with ErrUploadRemoved and is sent again.
 func (tx *Tx) deletePartialUploads(ctx context.Context) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM files WHERE workspace_id = $1 AND complete = $2`+tx.db.dialect.forUpdate(),
 		tx.actor.WorkspaceID, false)
