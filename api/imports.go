@@ -206,12 +206,18 @@ func (s *Server) checkImportOptions(r *http.Request, form *importForm, mappingRa
 }
 
 // spool streams an uploaded part to a temporary file, at most limit bytes.
+// A failure of the server's own disk is a spoolError, which uploadError
+// passes on as an internal error rather than blame the client.
 func spool(part io.Reader, dir string, limit int64) (*os.File, error) {
 	f, err := os.CreateTemp(dir, "contactd-upload-*")
 	if err != nil {
-		return nil, err
+		return nil, spoolError{err}
 	}
-	n, err := io.Copy(f, io.LimitReader(part, limit+1))
+	src := &readTracker{r: io.LimitReader(part, limit+1)}
+	n, err := io.Copy(f, src)
+	if err != nil && src.err == nil {
+		err = spoolError{err}
+	}
 	if err == nil && n > limit {
 		err = contactd.Errorf(contactd.EBodyTooLarge, "the file is larger than the limit of %d bytes (CONTACTD_MAX_IMPORT_BYTES)", limit)
 	}
@@ -226,16 +232,45 @@ func spool(part io.Reader, dir string, limit int64) (*os.File, error) {
 	return f, nil
 }
 
+// spoolError is a failure to write an upload to the server's disk.
+type spoolError struct{ err error }
+
+func (e spoolError) Error() string { return "spool upload: " + e.err.Error() }
+func (e spoolError) Unwrap() error { return e.err }
+
+// readTracker remembers whether reading failed, to tell the client's
+// failures from the disk's in io.Copy's one error.
+type readTracker struct {
+	r   io.Reader
+	err error
+}
+
+func (t *readTracker) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
+	return n, err
+}
+
 func uploadError(err error, limit int64) error {
 	var ce *contactd.Error
 	var tooLarge *http.MaxBytesError
+	var disk spoolError
 	switch {
 	case errors.As(err, &ce):
 		return ce
+	case errors.As(err, &disk):
+		return err // the server's fault: logged, answered as an internal error
 	case errors.As(err, &tooLarge):
 		return contactd.Errorf(contactd.EBodyTooLarge, "the upload is larger than the limit of %d bytes", limit)
 	}
-	return contactd.Errorf(contactd.EBadRequest, "could not read the upload: %v", truncate(err.Error(), 200))
+	// The network's own message names the server's and the client's
+	// sockets ("read tcp 10.0.0.5:8080->..."): it is logged, not sent.
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return contactd.Errorf(contactd.ETimeout, "the upload stalled: less than 64 KiB arrived in a minute, so the server stopped waiting; send the file again")
+	}
+	return contactd.Errorf(contactd.EBadRequest, "the upload broke off before its end (the connection closed or the multipart body is cut short); send the file again")
 }
 
 // safeFilename keeps only the base name of what the client called the file,
