@@ -1,11 +1,7 @@
 package exporter_test
 
 import (
-	"os"
-	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/contactgen"
@@ -19,10 +15,7 @@ import (
 // 1M-row case through a server; this is for profiling (-cpuprofile) the
 // export path.
 func BenchmarkExportCSV(b *testing.B) {
-	n := 50000
-	if v, err := strconv.Atoi(os.Getenv("CONTACTD_BENCH_ROWS")); err == nil && v > 0 {
-		n = v
-	}
+	n := storetest.BenchRows(50000)
 	for _, engine := range storetest.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
 			db := storetest.Open(b, engine)
@@ -48,7 +41,7 @@ func BenchmarkExportCSV(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				start, cpu0 := time.Now(), cpuTime()
+				meter := storetest.StartMeter()
 				if err := h.Run(ctx, &contactd.Job{WorkspaceID: exp.WorkspaceID, Kind: contactd.JobKindExport, RefID: exp.ID, Attempts: 1}); err != nil {
 					b.Fatal(err)
 				}
@@ -58,21 +51,9 @@ func BenchmarkExportCSV(b *testing.B) {
 					b.Fatalf("export ended %+v, %v", got, err)
 				}
 				rows := float64(got.TotalRows)
-				b.ReportMetric(rows/time.Since(start).Seconds(), "rows/s")
-				// CPU per row is steadier than wall time on a shared machine.
-				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/rows, "cpu-µs/row")
+				meter.Report(b, rows)
 				b.ReportMetric(float64(got.SizeBytes)/rows, "bytes/row")
 			}
 		})
 	}
-}
-
-// cpuTime is the user and system CPU time of this process so far (the
-// SQLite engine runs inside it; PostgreSQL's work is not counted).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

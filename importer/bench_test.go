@@ -2,11 +2,7 @@ package importer_test
 
 import (
 	"bytes"
-	"os"
-	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/contactd/contactd"
 	"github.com/contactd/contactd/contactgen"
@@ -19,10 +15,7 @@ import (
 // reports rows/s. The bench command measures the 1M-row case; this is for
 // profiling (-cpuprofile) the write path.
 func BenchmarkImport(b *testing.B) {
-	n := 50000
-	if v, err := strconv.Atoi(os.Getenv("CONTACTD_BENCH_ROWS")); err == nil && v > 0 {
-		n = v
-	}
+	n := storetest.BenchRows(50000)
 	var file bytes.Buffer
 	if err := contactgen.New(7).WriteCSV(&file, n); err != nil {
 		b.Fatal(err)
@@ -43,13 +36,11 @@ func BenchmarkImport(b *testing.B) {
 				}
 				h := importer.NewHandler(db, quiet, importer.Options{})
 				b.StartTimer()
-				start, cpu0 := time.Now(), cpuTime()
+				meter := storetest.StartMeter()
 				if err := h.Run(ctx, &contactd.Job{WorkspaceID: imp.WorkspaceID, Kind: contactd.JobKindImport, RefID: imp.ID, Attempts: 1}); err != nil {
 					b.Fatal(err)
 				}
-				b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
-				// CPU per row is steadier than wall time on a shared machine.
-				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n), "cpu-µs/row")
+				meter.Report(b, float64(n))
 				b.StopTimer()
 				got, err := db.FindImportByID(ctx, imp.ID)
 				if err != nil || got.Status != contactd.JobCompleted {
@@ -58,14 +49,4 @@ func BenchmarkImport(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuTime is the user and system CPU time of this process so far (the
-// SQLite engine runs inside it; PostgreSQL's work is not counted).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -2,16 +2,15 @@ package store
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	sqlitedrv "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// dialect is the seam between the engines: error translation, row locking
-// and the search predicate. Everything else is shared SQL.
+// dialect is the seam between the engines: error translation and row
+// locking. Search, the one other place where the engines' SQL differs, is
+// in search_sql.go. Everything else is shared SQL.
 type dialect interface {
 	name() string
 	// isUniqueViolation reports a broken unique index.
@@ -44,15 +43,6 @@ func (sqliteDialect) forUpdate() string { return "" }
 
 func (sqliteDialect) skipLocked() string { return "" }
 
-// searchSQL is a search as a FROM clause, a condition and the column that
-// orders results by contact id.
-type searchSQL struct {
-	from, where, order string
-	args               []any
-}
-
-var plainFrom = searchSQL{from: "contacts c", order: "c.id"}
-
 type postgresDialect struct{}
 
 func (postgresDialect) name() string { return Postgres }
@@ -75,20 +65,3 @@ func (postgresDialect) isRetryable(err error) bool {
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
 func (postgresDialect) skipLocked() string { return " FOR UPDATE SKIP LOCKED" }
-
-func likeAny(terms []string, argN int) searchSQL {
-	conds := make([]string, len(terms))
-	args := make([]any, len(terms))
-	for i, t := range terms {
-		conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, argN+i)
-		args[i] = "%" + escapeLike(t) + "%"
-	}
-	s := plainFrom
-	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
-	return s
-}
-
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}

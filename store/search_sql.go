@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// searchSQL is a search as a FROM clause, a condition and the column that
+// orders results by contact id.
+type searchSQL struct {
+	from, where, order string
+	args               []any
+}
+
+var plainFrom = searchSQL{from: "contacts c", order: "c.id"}
+
 // searchSource is how a list finds the contacts that match one of terms,
 // with arguments numbered from argN: for its page and for its count. On
 // PostgreSQL they differ. The page keeps the whole-term LIKE, whose row
@@ -157,4 +166,23 @@ func asciiAlnumRuns(t string) []string {
 		}
 	}
 	return out
+}
+
+// likeAny matches any of terms with a plain LIKE on search_doc: what a term
+// too short for a trigram needs, and PostgreSQL's page form.
+func likeAny(terms []string, argN int) searchSQL {
+	conds := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		conds[i] = fmt.Sprintf(`c.search_doc LIKE $%d ESCAPE '\'`, argN+i)
+		args[i] = "%" + escapeLike(t) + "%"
+	}
+	s := plainFrom
+	s.where, s.args = "("+strings.Join(conds, " OR ")+")", args
+	return s
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
 }
