@@ -141,7 +141,7 @@ type SegmentService interface {
 	// RemoveSegmentMembers removes contacts from a static segment.
 	RemoveSegmentMembers(ctx context.Context, id int64, contactIDs []int64) (*MembershipChange, error)
 	// FindSegmentMembers pages the active members by contact id. The total
-	// stops counting at MaxSearchCount (TotalCapped); the segment's exact
+	// stops counting at MaxListCount (TotalCapped); the segment's exact
 	// count is its ContactCount.
 	FindSegmentMembers(ctx context.Context, id int64, p Page) ([]*Contact, PageInfo, error)
 	// ForEachSegmentMember calls fn for every active member in id order,

@@ -20,7 +20,7 @@ func listOf(item string) map[string]any {
 		"page":         map[string]any{"type": "integer"},
 		"per_page":     map[string]any{"type": "integer"},
 		"total":        map[string]any{"type": "integer"},
-		"total_capped": map[string]any{"type": "boolean", "description": "total stopped counting at 1000"},
+		"total_capped": map[string]any{"type": "boolean", "description": "total stopped counting: at 200 for a search of contacts, at 1000 for other lists"},
 		"next_cursor":  str("pass as cursor for the next page; absent on the last page"),
 	})
 }

@@ -89,18 +89,16 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 			w.conds = append(w.conds, cond)
 		}
 	}
-	src, search := plainFrom, false
-	cw := w // the count's conditions
+	src, base := plainFrom, w
+	var terms []string
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 		if err != nil {
 			return nil, info, err
 		}
-		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
-			var count searchSQL
-			src, count = db.searchSource(terms, w.next())
-			w, cw = w.with(src), w.with(count)
-			search = true
+		if terms = searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
+			src = db.searchPage(terms, w.next())
+			w = w.with(src)
 		}
 	}
 	// The count and the page are independent queries: each runs on its own
@@ -109,7 +107,18 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 	// slower). countInfo is read only after counted has answered.
 	var countInfo contactd.PageInfo
 	counted := make(chan error, 1)
-	go func() { counted <- db.countContacts(ctx, src.from, cw, search, &countInfo) }()
+	go func() {
+		if len(terms) == 0 {
+			counted <- db.countContacts(ctx, src.from, w, 0, &countInfo)
+			return
+		}
+		cs, err := db.searchCount(ctx, base, terms)
+		if err != nil {
+			counted <- err
+			return
+		}
+		counted <- db.countContacts(ctx, cs.from, base.with(cs), contactd.MaxSearchCount, &countInfo)
+	}()
 	out, next, err := db.findContactsPage(ctx, src, w, f.Page)
 	if cerr := <-counted; cerr != nil {
 		return nil, info, cerr
@@ -159,19 +168,20 @@ func (db *DB) findContactsPage(ctx context.Context, src searchSQL, w *where, p c
 	return out, next, nil
 }
 
-// countContacts counts the matches of w. A search counts at most
-// MaxSearchCount+1 rows: a short query can match most of a million contacts,
-// and an exact figure there is worth less than a fast answer.
-func (db *DB) countContacts(ctx context.Context, from string, w *where, search bool, info *contactd.PageInfo) error {
+// countContacts counts the matches of w, or, when limit > 0, at most
+// limit+1 of them: a short query can match most of a million contacts, and
+// an exact figure there is worth less than a fast answer. Past limit the
+// total is limit and capped.
+func (db *DB) countContacts(ctx context.Context, from string, w *where, limit int, info *contactd.PageInfo) error {
 	q := `SELECT count(*) FROM ` + from + ` WHERE ` + w.sql()
-	if search {
-		q = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, w.sql(), contactd.MaxSearchCount+1)
+	if limit > 0 {
+		q = fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, from, w.sql(), limit+1)
 	}
 	if err := db.read.QueryRowContext(ctx, q, w.args...).Scan(&info.Total); err != nil {
 		return fmt.Errorf("count contacts: %w", err)
 	}
-	if search && info.Total > contactd.MaxSearchCount {
-		info.Total, info.TotalCapped = contactd.MaxSearchCount, true
+	if limit > 0 && info.Total > int64(limit) {
+		info.Total, info.TotalCapped = int64(limit), true
 	}
 	return nil
 }

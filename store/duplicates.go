@@ -18,7 +18,7 @@ const groupCursorShift = 48
 // person, strongest match first, then by lowest contact id: the same order
 // on every call while nothing changes. The groups are kept up to date by
 // every write, so a page costs an index range and the contacts on it. The
-// total stops counting at MaxSearchCount (TotalCapped).
+// total stops counting at MaxListCount (TotalCapped).
 // Returns EInvalid for an unknown match and EInvalidPagination for a bad
 // page.
 func (db *DB) FindDuplicateGroups(ctx context.Context, f contactd.DuplicateFilter) ([]*contactd.DuplicateGroup, contactd.PageInfo, error) {
@@ -44,10 +44,10 @@ func (db *DB) FindDuplicateGroups(ctx context.Context, f contactd.DuplicateFilte
 		}
 		w.add("match_rank = $%d", rank)
 	}
-	// The total stops at MaxSearchCount, as a search's does: every write
+	// The total stops at MaxListCount, as a search's does: every write
 	// regroups, so on PostgreSQL the table's pages are rarely all-visible,
 	// and counting 45,000 groups visited each one's row (90 ms a page).
-	if err := db.countContacts(ctx, "duplicate_groups", w, true, &info); err != nil {
+	if err := db.countContacts(ctx, "duplicate_groups", w, contactd.MaxListCount, &info); err != nil {
 		return nil, info, err
 	}
 	offset := 0

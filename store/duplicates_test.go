@@ -425,21 +425,21 @@ func TestDuplicatePageAcrossReadChunks(t *testing.T) {
 	})
 }
 
-// The total of a long review queue stops counting at MaxSearchCount, as a
+// The total of a long review queue stops counting at MaxListCount, as a
 // search's does; a short one (a match filter here) is exact.
 func TestDuplicateTotalIsCapped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := storetest.Workspace(t, db, "acme")
-		inputs := append(emailPairs(contactd.MaxSearchCount+1, "+9195000", "cap"), contactd.ContactInput{PhoneE164: "+919400000001", AltPhones: []string{"+919400000002"}},
+		inputs := append(emailPairs(contactd.MaxListCount+1, "+9195000", "cap"), contactd.ContactInput{PhoneE164: "+919400000001", AltPhones: []string{"+919400000002"}},
 			contactd.ContactInput{PhoneE164: "+919400000002"})
 		mustCreateAll(t, db, ctx, inputs)
 		gs, info, err := db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Page: contactd.Page{Page: 1, PerPage: 10}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.Total != contactd.MaxSearchCount || !info.TotalCapped || len(gs) != 10 || info.NextAfterID == 0 {
+		if info.Total != contactd.MaxListCount || !info.TotalCapped || len(gs) != 10 || info.NextAfterID == 0 {
 			t.Errorf("total %d capped %v, %d groups, next %d; want %d capped, 10 groups and a next page",
-				info.Total, info.TotalCapped, len(gs), info.NextAfterID, contactd.MaxSearchCount)
+				info.Total, info.TotalCapped, len(gs), info.NextAfterID, contactd.MaxListCount)
 		}
 		gs, info, err = db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Match: contactd.MatchPhone, Page: contactd.Page{Page: 1, PerPage: 10}})
 		if err != nil {

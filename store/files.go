@@ -57,9 +57,16 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 		if err != nil {
 			return err
 		}
+		// A sweep row may already hold this id: SQLite gives a new file the
+		// highest id again once that file is gone, and the row of a sweep
+		// that ran (or of a partial export file deleted with its export's
+		// restart) stays. It is this file's sweep now.
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO jobs (workspace_id, kind, ref_id, status, run_after, created_at, updated_at)
-			VALUES ($1, $2, $3, 'queued', $4, $5, $5)`,
+			VALUES ($1, $2, $3, 'queued', $4, $5, $5)
+			ON CONFLICT (workspace_id, kind, ref_id) DO UPDATE SET status = 'queued', attempts = 0, lease_owner = '',
+				lease_until = NULL, run_after = excluded.run_after, last_error = '', created_at = excluded.created_at,
+				updated_at = excluded.updated_at`,
 			actor.WorkspaceID, contactd.JobKindUploadSweep, f.ID, timeArg(tx.now.Add(AbandonedUploadAfter)), timeArg(tx.now))
 		return err
 	})
@@ -89,9 +96,15 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 				if err := tx.lockPartialFile(ctx, f.ID); err != nil {
 					return err
 				}
-				_, err := tx.ExecContext(ctx, `INSERT INTO file_chunks (workspace_id, file_id, seq, data) VALUES ($1, $2, $3, $4)`,
-					actor.WorkspaceID, f.ID, seq, chunk)
-				return err
+				restore, err := tx.smallPageCache(ctx)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO file_chunks (workspace_id, file_id, seq, data) VALUES ($1, $2, $3, $4)`,
+					actor.WorkspaceID, f.ID, seq, chunk); err != nil {
+					return err
+				}
+				return restore()
 			})
 			if err == ErrUploadRemoved {
 				return nil, err
@@ -130,6 +143,29 @@ func (db *DB) StoreFile(ctx context.Context, name string, r io.Reader, limit int
 	}
 	ok = true
 	return f, nil
+}
+
+// smallPageCache shrinks SQLite's page cache of the writing connection
+// for the rest of the transaction and returns what sets it back. A chunk is
+// new pages that nothing reads soon, and in the writer's big cache (sized
+// for bulk loads) a stored export's chunks filled 16 MB that a server
+// exporting in constant memory does not have; shrunk, the cache lets go of
+// what it held. On PostgreSQL it does nothing.
+func (tx *Tx) smallPageCache(ctx context.Context) (restore func() error, err error) {
+	if tx.db.dialect.name() != SQLite {
+		return func() error { return nil }, nil
+	}
+	var size int64
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -1024`); err != nil {
+		return nil, err
+	}
+	return func() error {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, size))
+		return err
+	}, nil
 }
 
 // lockPartialFile locks the row of a file being uploaded, or answers

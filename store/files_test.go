@@ -146,3 +146,48 @@ func waitFor(t *testing.T, ok func() bool) {
 	}
 	t.Fatal("timed out")
 }
+
+// A file stored after an upload's sweep ran gets that sweep's id back on
+// SQLite (its highest id is free again), while the finished sweep's job
+// row stays: the new file's own sweep takes the row over. It failed the
+// upload, and a restarted export retried it forever.
+func TestStoreFileAfterSweepRan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		up := &stalledUpload{first: bytes.Repeat([]byte("x"), 2<<20), sent: make(chan struct{}), release: make(chan struct{})}
+		upCtx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			_, err := db.StoreFile(upCtx, "a.csv", up, 1<<30)
+			done <- err
+		}()
+		<-up.sent
+		waitFor(t, func() bool { n, _ := db.CountFiles(ctx); return n == 1 })
+		// The server dies; six hours on, its sweep runs.
+		start := time.Now()
+		db.SetNow(func() time.Time { return start.Add(store.AbandonedUploadAfter + time.Minute) })
+		defer db.SetNow(time.Now)
+		job, err := db.ClaimJob(ctx, "runner", time.Minute)
+		if err != nil || job == nil || job.Kind != contactd.JobKindUploadSweep {
+			t.Fatalf("claim the sweep: %+v, %v", job, err)
+		}
+		if err := db.SweepUpload(ctx, job.RefID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishJob(ctx, job, "runner", false, ""); err != nil {
+			t.Fatal(err)
+		}
+		close(up.release)
+		cancel()
+		<-done
+		for i := 0; i < 2; i++ {
+			f, err := db.StoreFile(ctx, "b.csv", bytes.NewReader([]byte("phone\n+919900000001\n")), 1<<20)
+			if err != nil {
+				t.Fatalf("store a file after the sweep ran: %v", err)
+			}
+			if err := db.DeleteFile(ctx, f.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

@@ -279,7 +279,7 @@ func (db *DB) RemoveSegmentMembers(ctx context.Context, id int64, contactIDs []i
 }
 
 // FindSegmentMembers pages the active members of a segment by contact id.
-// The total stops counting at MaxSearchCount (TotalCapped), so that a page
+// The total stops counting at MaxListCount (TotalCapped), so that a page
 // stays fast on a segment of a million contacts; the segment's exact count
 // is its ContactCount. Returns ENotFound for the segment.
 func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page) ([]*contactd.Contact, contactd.PageInfo, error) {
@@ -310,8 +310,8 @@ func (db *DB) FindSegmentMembers(ctx context.Context, id int64, p contactd.Page)
 		}
 	}
 	if many {
-		info.Total, info.TotalCapped = contactd.MaxSearchCount, true
-	} else if err := db.countContacts(ctx, sel.from, sel.w, true, &info); err != nil {
+		info.Total, info.TotalCapped = contactd.MaxListCount, true
+	} else if err := db.countContacts(ctx, sel.from, sel.w, contactd.MaxListCount, &info); err != nil {
 		return nil, info, err
 	}
 	if info.TotalCapped {

@@ -155,9 +155,9 @@ func testMembershipAtTheBatchLimit(t *testing.T, engine string) {
 		t.Fatalf("add: changed %d count %d not found %d, %v", ch.Changed, ch.ContactCount, len(ch.NotFound), err)
 	}
 	page, info, err := db.FindSegmentMembers(ctx, seg.ID, contactd.Page{Page: 1, PerPage: 3})
-	// A page counts at most MaxSearchCount members; the segment's own
+	// A page counts at most MaxListCount members; the segment's own
 	// contact_count is exact.
-	wantTotal, wantCapped := int64(min(1000, contactd.MaxSearchCount)), 1000 > contactd.MaxSearchCount
+	wantTotal, wantCapped := int64(min(1000, contactd.MaxListCount)), 1000 > contactd.MaxListCount
 	if err != nil || len(page) != 3 || info.Total != wantTotal || info.TotalCapped != wantCapped || page[0].ID != results[0].ID {
 		t.Fatalf("first page: %d contacts, %+v, %v", len(page), info, err)
 	}

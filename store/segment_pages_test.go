@@ -50,7 +50,7 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 		if _, err := db.AddSegmentMembers(ctx, static.ID, sevens); err != nil {
 			t.Fatal(err)
 		}
-		// Each has more members than a page counts (MaxSearchCount), so
+		// Each has more members than a page counts (MaxListCount), so
 		// that pages walk.
 		cases := []struct {
 			rule string
@@ -65,7 +65,7 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 		for k, tc := range cases {
 			for _, window := range []int{20000, 1250} {
 				// The workspace fits in a window of 20,000; one of 1,250 ends
-				// inside it, with more than MaxSearchCount members in it for
+				// inside it, with more than MaxListCount members in it for
 				// three rules and fewer for the first.
 				defer store.SetSegmentWindow(window)()
 				seg := mustSegment(t, db, ctx, fmt.Sprint("walk ", k, " ", window), tc.rule)
@@ -82,8 +82,8 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if p.AfterID == 0 && (info.Total != int64(contactd.MaxSearchCount) || !info.TotalCapped) {
-						t.Errorf("%s: first page total %d (capped %v), want %d capped", tc.rule, info.Total, info.TotalCapped, contactd.MaxSearchCount)
+					if p.AfterID == 0 && (info.Total != int64(contactd.MaxListCount) || !info.TotalCapped) {
+						t.Errorf("%s: first page total %d (capped %v), want %d capped", tc.rule, info.Total, info.TotalCapped, contactd.MaxListCount)
 					}
 					for _, c := range page {
 						got = append(got, c.ID)
@@ -93,7 +93,7 @@ func TestDynamicSegmentPagesByCursor(t *testing.T) {
 					}
 					p.AfterID = info.NextAfterID
 				}
-				if len(want) <= contactd.MaxSearchCount {
+				if len(want) <= contactd.MaxListCount {
 					t.Fatalf("%s: %d members do not walk", tc.rule, len(want))
 				}
 				if !slices.Equal(got, want) {

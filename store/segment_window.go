@@ -12,11 +12,11 @@ import (
 
 // segmentWindow is how many of the workspace's first active contacts, in
 // id order, a members page of a dynamic segment looks through to tell a
-// big segment (more than MaxSearchCount members) from a small one. Tests
+// big segment (more than MaxListCount members) from a small one. Tests
 // make it smaller.
 var segmentWindow = 20000
 
-// manyInWindow reports whether more than MaxSearchCount of the first
+// manyInWindow reports whether more than MaxListCount of the first
 // segmentWindow active contacts are members of the dynamic segment s. It
 // tests contacts one by one in id order, its membership tests bounded to
 // the window, and stops at the count it needs, so it costs the same at any
@@ -40,9 +40,9 @@ func (db *DB) manyInWindow(ctx context.Context, s *contactd.Segment, now time.Ti
 		sel.w.add("c.id <= $%d", upTo)
 	}
 	var n int64
-	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, sel.from, sel.w.sql(), contactd.MaxSearchCount+1)
+	q := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) t`, sel.from, sel.w.sql(), contactd.MaxListCount+1)
 	if err := db.read.QueryRowContext(ctx, q, sel.w.args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("count segment %d members: %w", s.ID, err)
 	}
-	return n > contactd.MaxSearchCount, nil
+	return n > contactd.MaxListCount, nil
 }

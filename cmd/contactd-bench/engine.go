@@ -73,12 +73,14 @@ func freshDatabase(ctx context.Context, cfg *config, engine string) (*database, 
 		return nil, err
 	}
 	d := &database{}
-	var version, autovacuum string
-	if err := admin.QueryRowContext(ctx, `SELECT current_setting('server_version'), current_setting('autovacuum')`).Scan(&version, &autovacuum); err != nil {
+	var version, autovacuum, buffers string
+	if err := admin.QueryRowContext(ctx, `SELECT current_setting('server_version'), current_setting('autovacuum'), current_setting('shared_buffers')`).Scan(&version, &autovacuum, &buffers); err != nil {
 		admin.Close()
 		return nil, fmt.Errorf("connect to %s: %w", cfg.pgURL, err)
 	}
-	d.version = "PostgreSQL " + version
+	// The buffer cache decides how many of a search's table fetches are
+	// memory reads rather than system calls, so the report says its size.
+	d.version = "PostgreSQL " + version + ", shared_buffers " + buffers
 	for _, q := range []string{`DROP DATABASE IF EXISTS ` + benchDatabase + ` WITH (FORCE)`, `CREATE DATABASE ` + benchDatabase} {
 		if _, err := admin.ExecContext(ctx, q); err != nil {
 			admin.Close()
