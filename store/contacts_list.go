@@ -89,35 +89,34 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 			w.conds = append(w.conds, cond)
 		}
 	}
-	src, base := plainFrom, w
-	var terms []string
+	src, count := plainFrom, w
+	search := false
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
 		if err != nil {
 			return nil, info, err
 		}
-		if terms = searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
-			src = db.searchPage(terms, w.next())
-			w = w.with(src)
+		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
+			forms, err := db.searchForms(ctx, w, terms, f.Page)
+			if err != nil {
+				return nil, info, err
+			}
+			src, search = forms.page, true
+			w, count = w.with(forms.page), w.with(forms.count)
 		}
 	}
 	// The count and the page are independent queries: each runs on its own
 	// connection, at once, so a search answers in the slower one's time
-	// rather than in the sum (the count of a broad search is often the
-	// slower). countInfo is read only after counted has answered.
+	// rather than in the sum. countInfo is read only after counted has
+	// answered.
 	var countInfo contactd.PageInfo
 	counted := make(chan error, 1)
 	go func() {
-		if len(terms) == 0 {
-			counted <- db.countContacts(ctx, src.from, w, 0, &countInfo)
-			return
+		limit := 0
+		if search {
+			limit = contactd.MaxSearchCount
 		}
-		cs, err := db.searchCount(ctx, base, terms)
-		if err != nil {
-			counted <- err
-			return
-		}
-		counted <- db.countContacts(ctx, cs.from, base.with(cs), contactd.MaxSearchCount, &countInfo)
+		counted <- db.countContacts(ctx, src.from, count, limit, &countInfo)
 	}()
 	out, next, err := db.findContactsPage(ctx, src, w, f.Page)
 	if cerr := <-counted; cerr != nil {

@@ -9,37 +9,54 @@ import (
 	"github.com/contactd/contactd"
 )
 
-// walkRowsLimit is how many contacts a capped search count may walk, in
-// the table's order, before reading the trigram index is the cheaper way
-// to its MaxSearchCount+1 matches. A walk checks a contact in about half a
-// microsecond; the index costs a few milliseconds to read for a common
-// trigram and then about five microseconds a candidate, each fetched from
-// the table to be checked.
+// searchForms is a search of a list in the two forms it is run in: for the
+// page and for its capped count.
+type searchForms struct{ page, count searchSQL }
+
+// walkRowsLimit is how many contacts a search's page or capped count may
+// walk in id order (checking each with strpos, about half a microsecond a
+// contact) before reading the trigram index is the cheaper way to its
+// matches: that costs a few milliseconds for the index, then a fetch of
+// each candidate from the table (some microseconds each), and for a page
+// a sort of all of them.
 var walkRowsLimit = 20_000.0
 
-// pgSearchCount picks the form of a PostgreSQL search's capped count from
-// the planner's estimate of how many contacts the whole term matches (its
-// histogram of search_doc, see migration search_statistics) among those
-// the other filters leave. A count stops at the MaxSearchCount+1st match,
-// so a term that 1.4% of a million contacts hold ("hotmail.co.uk") is
-// counted fastest by walking the table until then: 14,700 contacts, 7.5
-// ms, where the planner read the index for every candidate and took 93 ms.
-// A rarer term reads the index, with only a cover of its trigrams
-// (pgTrigramSearch): the whole term's 18 trigrams of "brighton bakehouse"
-// cost 11 ms to read, its cover's six 4 ms. The planner would not make
-// either choice itself: it prices an index read of many trigrams far below
-// what it costs. Both forms count the same rows; a wrong estimate (Citus
-// gives none worth the name) costs only time.
-func (db *DB) pgSearchCount(ctx context.Context, w *where, terms []string) (searchSQL, error) {
-	whole := likeAny(terms, w.next())
-	all, matches, err := db.estimateRows(ctx, w, w.with(whole))
+// searchForms picks how a list's page and count find the matches of terms
+// among the contacts w selects. SQLite reads its FTS5 index in id order,
+// which serves both. PostgreSQL's trigram index gives its matches in no
+// order, so each form either walks contacts in id order until it has what
+// it needs (the page's rows, the count's MaxSearchCount+1) or reads the
+// index for every candidate; which is cheaper depends on how common the
+// term is, and the planner's estimate of that (from its histogram of
+// search_doc, see migration search_statistics) decides, here, rather than
+// the planner itself: it prices an index read of many trigrams far below
+// its cost, and read the index for every candidate of "hotmail.co.uk"
+// (1.4% of a million contacts) to count 201 of them, 93 ms, where the walk
+// to them takes 7.5. A form that reads the index gives it only a cover of
+// each term's trigrams (pgTrigramSearch): the 18 trigrams of "severnenergy
+// co uk" cost 18 ms to read, its cover's four 3. Both forms find the same
+// rows; a wrong estimate (Citus gives none worth the name) costs only time.
+func (db *DB) searchForms(ctx context.Context, w *where, terms []string, p contactd.Page) (searchForms, error) {
+	argN := w.next()
+	if db.dialect.name() == SQLite {
+		s := sqliteTrigramSearch(terms, argN)
+		return searchForms{s, s}, nil
+	}
+	all, matches, err := db.estimateRows(ctx, w, w.with(pgPhoneCoverSearch(terms, argN)))
 	if err != nil {
-		return searchSQL{}, err
+		return searchForms{}, err
 	}
-	if matches > 0 && all*float64(contactd.MaxSearchCount+1)/matches <= walkRowsLimit {
-		return strposAny(terms, w.next()), nil
+	form := func(want int) searchSQL {
+		if matches > 0 && all*float64(want)/matches <= walkRowsLimit {
+			return strposAny(terms, argN)
+		}
+		return pgTrigramSearch(terms, argN)
 	}
-	return pgTrigramSearch(terms, w.next()), nil
+	want := p.PerPage + 1
+	if p.AfterID == 0 {
+		want += p.Offset()
+	}
+	return searchForms{page: form(want), count: form(contactd.MaxSearchCount + 1)}, nil
 }
 
 // estimateRows asks the planner how many contacts each of two conditions

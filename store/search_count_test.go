@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/contactd/contactd"
@@ -11,9 +12,10 @@ import (
 
 // TestSearchCountCapped: a search's total counts matches up to
 // MaxSearchCount and then says it stopped, and PostgreSQL's two forms of
-// the count (walking the table, reading the trigram index with a cover of
-// the term) give the same totals for words, phrases, phone digits and a
-// term nobody matches, with deleted matches left out.
+// a search's page and count (walking the table in id order, reading the
+// trigram index with a cover of the term) give the same pages and totals
+// for words, phrases, phone digits and a term nobody matches, with deleted
+// matches left out.
 func TestSearchCountCapped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := storetest.Workspace(t, db, "acme")
@@ -54,16 +56,35 @@ func TestSearchCountCapped(t *testing.T) {
 			{"98000", 100, false}, // +9198000xx123: 00000-00099
 			{"qxzjv", 0, false},
 		}
-		for _, walk := range []float64{0, 1e12} {
+		pages := map[string][]int64{} // the ids of the first two pages of each query, by the walk
+		for _, walk := range []float64{1e12, 0} {
 			restore := store.SetSearchWalkRows(walk)
 			for _, tc := range cases {
-				_, info, err := db.FindContacts(ctx, contactd.ContactFilter{Search: tc.q, Page: contactd.Page{Page: 1, PerPage: 10}})
-				if err != nil {
-					t.Fatalf("search %q: %v", tc.q, err)
+				var ids []int64
+				p := contactd.Page{Page: 1, PerPage: 10}
+				for n := 0; n < 2; n++ {
+					list, info, err := db.FindContacts(ctx, contactd.ContactFilter{Search: tc.q, Page: p})
+					if err != nil {
+						t.Fatalf("search %q: %v", tc.q, err)
+					}
+					if n == 0 && (info.Total != tc.total || info.TotalCapped != tc.capped) {
+						t.Errorf("walk rows %g: search %q total %d (capped %v), want %d (capped %v)", walk, tc.q, info.Total, info.TotalCapped, tc.total, tc.capped)
+					}
+					for _, c := range list {
+						ids = append(ids, c.ID)
+					}
+					if info.NextAfterID == 0 {
+						break
+					}
+					p.AfterID = info.NextAfterID
 				}
-				if info.Total != tc.total || info.TotalCapped != tc.capped {
-					t.Errorf("walk rows %g: search %q total %d (capped %v), want %d (capped %v)", walk, tc.q, info.Total, info.TotalCapped, tc.total, tc.capped)
+				if want := min(20, int(tc.total)); len(ids) != want {
+					t.Errorf("walk rows %g: search %q: %d contacts in two pages, want %d", walk, tc.q, len(ids), want)
 				}
+				if prev, ok := pages[tc.q]; ok && !slices.Equal(prev, ids) {
+					t.Errorf("search %q: pages by the index %v, by the walk %v", tc.q, ids, prev)
+				}
+				pages[tc.q] = ids
 			}
 			restore()
 		}
