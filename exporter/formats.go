@@ -75,8 +75,14 @@ func newCSVWriter(w io.Writer, cols []column, bom bool) (*csvWriter, error) {
 	return cw, err
 }
 
+// Row writes most rows in one pass: each cell as it is (behind an
+// apostrophe when neutral), looking only at its first byte; then the whole
+// line is looked over once for the bytes that make a cell quoted, and only
+// a row that has one is written again cell by cell (finishCell). Looking at
+// each cell's every byte in turn was a fifth of the writing.
 func (w *csvWriter) Row(r row) error {
 	line := w.line[:0]
+	plain := true
 	for i, col := range w.cols {
 		if i > 0 {
 			line = append(line, ',')
@@ -86,11 +92,40 @@ func (w *csvWriter) Row(r row) error {
 		if line, err = col.appendText(line, r); err != nil {
 			return fmt.Errorf("export %s: %w", col.name, err)
 		}
-		line = w.finishCell(line, start, isFormulaStart(line[start:]))
+		if cell := line[start:]; isFormulaStart(cell) {
+			line = append(line, 0)
+			copy(line[start+1:], line[start:])
+			line[start] = '\''
+		} else if plain && len(cell) > 0 && csvNeedsQuotesAtStart(cell) {
+			plain = false
+		}
+	}
+	if !plain || bytes.Count(line, []byte{','}) != len(w.cols)-1 || bytes.IndexByte(line, '"') >= 0 ||
+		bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
+		var err error
+		if line, err = w.quotedRow(line[:0], r); err != nil {
+			return err
+		}
 	}
 	w.line = append(line, '\r', '\n')
 	_, err := w.buf.Write(w.line)
 	return err
+}
+
+// quotedRow appends the row cell by cell, each finished as finishCell does.
+func (w *csvWriter) quotedRow(line []byte, r row) ([]byte, error) {
+	for i, col := range w.cols {
+		if i > 0 {
+			line = append(line, ',')
+		}
+		start := len(line)
+		var err error
+		if line, err = col.appendText(line, r); err != nil {
+			return line, fmt.Errorf("export %s: %w", col.name, err)
+		}
+		line = w.finishCell(line, start, isFormulaStart(line[start:]))
+	}
+	return line, nil
 }
 
 // finishCell makes line[start:], one cell's text, what encoding/csv writes
@@ -148,6 +183,12 @@ func csvNeedsQuotes(s []byte, neutral bool) bool {
 	if neutral {
 		return false // it starts with the apostrophe
 	}
+	return csvNeedsQuotesAtStart(s)
+}
+
+// csvNeedsQuotesAtStart reports whether encoding/csv quotes the non-empty
+// cell s for how it starts: with a space, or being `\.`.
+func csvNeedsQuotesAtStart(s []byte) bool {
 	switch c := s[0]; {
 	case c == '\\':
 		return string(s) == `\.`

@@ -84,3 +84,60 @@ func TestCSVCellsMatchEncodingCSV(t *testing.T) {
 		}
 	}
 }
+
+// A row is written exactly as encoding/csv (UseCRLF) writes its
+// neutralised cells, whether its cells need quotes or not.
+func TestCSVRowsMatchEncodingCSV(t *testing.T) {
+	alphabet := []string{"a", "Z", "1", "12", ",", `"`, "\r", "\n", " ", "\t", "=", "+", "-", "@", `\`, ".", "é", "\u00a0", "日", "", ""}
+	cols := make([]column, 4)
+	for i := range cols {
+		cols[i] = column{name: fmt.Sprint("c", i), slot: i, op: opText}
+	}
+	var got bytes.Buffer
+	w, err := newCSVWriter(&got, cols, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	cw := csv.NewWriter(&want)
+	cw.UseCRLF = true
+	cw.Write([]string{"c0", "c1", "c2", "c3"})
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		row := make(textRow, len(cols))
+		for i := range row {
+			var b strings.Builder
+			for n := rng.IntN(4); n > 0; n-- {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
+			}
+			row[i] = b.String()
+		}
+		if err := w.Row(row); err != nil {
+			t.Fatal(err)
+		}
+		neutral := make([]string, len(row))
+		for i, s := range row {
+			neutral[i] = Neutralise(s)
+		}
+		cw.Write(neutral)
+	}
+	w.Close()
+	cw.Flush()
+	if got.String() != want.String() {
+		g, wt := strings.Split(got.String(), "\r\n"), strings.Split(want.String(), "\r\n")
+		for i := range min(len(g), len(wt)) {
+			if g[i] != wt[i] {
+				t.Fatalf("line %d: wrote %q, encoding/csv writes %q", i, g[i], wt[i])
+			}
+		}
+		t.Fatalf("wrote %d lines, encoding/csv writes %d", len(g), len(wt))
+	}
+}
+
+// textRow is a row of text fields, for the CSV writer.
+type textRow []string
+
+func (r textRow) Bytes(i int) []byte     { return []byte(r[i]) }
+func (r textRow) Int(int) (int64, bool)  { return 0, false }
+func (r textRow) Bool(int) bool          { return false }
+func (r textRow) Time(int) (t time.Time) { return t }

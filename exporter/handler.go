@@ -84,13 +84,10 @@ func (h *Handler) Run(ctx context.Context, job *contactd.Job) error {
 
 // write streams the snapshot's contacts into the export's stored file.
 func (h *Handler) write(ctx context.Context, exp *contactd.ContactExport, snap *store.ExportSnapshot) error {
-	total, err := snap.Count()
-	if err != nil {
-		return err
-	}
-	if err := h.db.SetExportProgress(ctx, exp.ID, total, 0); err != nil {
-		return err
-	}
+	// The count runs alongside the rows where the snapshot can (see
+	// StartCount): before them, it kept the file waiting for as long as
+	// PostgreSQL took to count a million contacts.
+	count := &exportCount{c: snap.StartCount()}
 	cols, err := resolveColumns(exp, snap.CustomFieldNames)
 	if err != nil {
 		return err
@@ -107,7 +104,7 @@ func (h *Handler) write(ctx context.Context, exp *contactd.ContactExport, snap *
 		pipe.CloseRead(cmp.Or(err, io.ErrClosedPipe))
 		stored <- result{f, err}
 	}()
-	written, werr := h.writeRows(ctx, pipe, exp, cols, snap, total)
+	written, werr := h.writeRows(ctx, pipe, exp, cols, snap, count)
 	pipe.CloseWrite(werr) // nil: the store reads to EOF
 	res := <-stored
 	if werr != nil {
@@ -116,19 +113,66 @@ func (h *Handler) write(ctx context.Context, exp *contactd.ContactExport, snap *
 	if res.err != nil {
 		return res.err
 	}
+	total, err := count.wait()
+	if err != nil {
+		return err
+	}
 	if written != total {
 		return fmt.Errorf("export %d: the snapshot counted %d contacts but gave %d", exp.ID, total, written)
 	}
 	return h.db.CompleteExport(ctx, exp.ID, res.file, written)
 }
 
-func (h *Handler) writeRows(ctx context.Context, w io.Writer, exp *contactd.ContactExport, cols []column, snap *store.ExportSnapshot, total int64) (int64, error) {
+// exportCount is the snapshot's count, which may arrive while the rows are
+// written.
+type exportCount struct {
+	c     <-chan store.ExportCount
+	total int64
+	known bool
+	err   error
+}
+
+// arrived reports whether the count has just arrived.
+func (c *exportCount) arrived() bool {
+	if c.known {
+		return false
+	}
+	select {
+	case r := <-c.c:
+		c.total, c.err, c.known = r.N, r.Err, true
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *exportCount) wait() (int64, error) {
+	if !c.known {
+		r := <-c.c
+		c.total, c.err, c.known = r.N, r.Err, true
+	}
+	return c.total, c.err
+}
+
+func (h *Handler) writeRows(ctx context.Context, w io.Writer, exp *contactd.ContactExport, cols []column, snap *store.ExportSnapshot, count *exportCount) (int64, error) {
 	rw, err := newRowWriter(w, exp, cols, h.opts.TempDir)
 	if err != nil {
 		return 0, err
 	}
 	var written int64
 	lastProgress := time.Now()
+	progress := func() error {
+		if count.err != nil {
+			return count.err
+		}
+		lastProgress = time.Now()
+		return h.db.SetExportProgress(ctx, exp.ID, count.total, written)
+	}
+	if count.arrived() {
+		if err := progress(); err != nil {
+			return 0, err
+		}
+	}
 	// The lean read: only the fields the columns are made from, undecoded.
 	err = snap.Rows(readFields(cols), func(r *store.ExportRow) error {
 		if err := rw.Row(r); err != nil {
@@ -138,9 +182,12 @@ func (h *Handler) writeRows(ctx context.Context, w io.Writer, exp *contactd.Cont
 		if h.opts.AfterRow != nil {
 			h.opts.AfterRow(written)
 		}
-		if written%h.opts.ProgressEvery == 0 || (written%256 == 0 && time.Since(lastProgress) > 2*time.Second) {
-			lastProgress = time.Now()
-			if err := h.db.SetExportProgress(ctx, exp.ID, total, written); err != nil {
+		due := written%h.opts.ProgressEvery == 0
+		if written%256 == 0 && (count.arrived() || time.Since(lastProgress) > 2*time.Second) {
+			due = true
+		}
+		if due && count.known { // "n of 0" would say the export is empty
+			if err := progress(); err != nil {
 				return err
 			}
 		}

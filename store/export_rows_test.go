@@ -15,10 +15,12 @@ import (
 )
 
 // The lean read gives every contact of the snapshot once, in id order, with
-// the values the full decode has, across many small pages, with text that
-// holds the separators SQLite's packed pages use, and a NULL merged_into.
+// the values the full decode has, across many small pages and stripes (read
+// by two transactions), with text that holds the separators SQLite's packed
+// pages use, and a NULL merged_into.
 func TestExportRowsMatchFullDecode(t *testing.T) {
 	defer store.SetExportPageRows(3)()
+	defer store.SetExportStripes(2, 2)()
 	for _, engine := range storetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := storetest.DSN(t, engine)

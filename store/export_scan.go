@@ -35,39 +35,26 @@ var exportFieldKinds = map[string]int{
 // kept past the callback that receives it.
 type ExportRow struct {
 	cells []exportCell
-	dest  []any
-	page  []byte // the packed page the cells point into (SQLite)
 }
 
 type exportCell struct {
 	kind int
-	raw  sql.RawBytes
+	raw  []byte
 	n    sql.NullInt64
 	b    bool
 	t    scanTime
 }
 
 func newExportRow(fields []string) (*ExportRow, []string, error) {
-	r := &ExportRow{cells: make([]exportCell, len(fields)), dest: make([]any, len(fields))}
+	r := &ExportRow{cells: make([]exportCell, len(fields))}
 	cols := make([]string, len(fields))
 	for i, f := range fields {
 		kind, ok := exportFieldKinds[f]
 		if !ok {
 			return nil, nil, fmt.Errorf("lean read: unknown contact field %q", f)
 		}
-		c := &r.cells[i]
-		c.kind = kind
+		r.cells[i].kind = kind
 		cols[i] = "c." + f
-		switch kind {
-		case kindText, kindJSON:
-			r.dest[i] = &c.raw
-		case kindInt:
-			r.dest[i] = &c.n
-		case kindBool:
-			r.dest[i] = &c.b
-		case kindTime:
-			r.dest[i] = &c.t
-		}
 	}
 	return r, cols, nil
 }
@@ -91,56 +78,107 @@ func (r *ExportRow) Time(i int) time.Time { return r.cells[i].t.T }
 // nothing it was not asked for. ExportRow's accessors take a field's index
 // in fields. An error from fn stops the walk and is returned.
 func (s *ExportSnapshot) Rows(fields []string, fn func(r *ExportRow) error) error {
-	if s.pg {
-		return s.pgRows(fields, fn)
-	}
-	return s.sqliteRows(fields, fn)
-}
-
-// pgRows is Rows on PostgreSQL, read with pgx itself: database/sql would
-// make a string of every text column, box it, and copy it again, which at a
-// million rows took more CPU than PostgreSQL spent on the query. The query
-// runs on the snapshot's own connection, inside its transaction (tx began
-// it there and is idle while this runs); each value is the wire's bytes,
-// text for text and JSON, binary for numbers, booleans and times.
-func (s *ExportSnapshot) pgRows(fields []string, fn func(r *ExportRow) error) error {
 	r, cols, err := newExportRow(fields)
 	if err != nil {
 		return err
 	}
-	q := `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + s.sel.from + ` WHERE ` + s.sel.w.sql() + ` ORDER BY ` + s.sel.order
-	args := append([]any{pgx.QueryResultFormatsByOID{
+	maxKey, err := s.maxExportKey()
+	if err != nil {
+		return err
+	}
+	if s.pg {
+		return s.pgRows(r, cols, fields, maxKey, fn)
+	}
+	return s.sqliteRows(r, cols, fields, maxKey, fn)
+}
+
+// pgPageRows is how many rows a page of PostgreSQL's stripes holds (a
+// variable for tests).
+var pgPageRows = 1024
+
+// pgRows is Rows on PostgreSQL, read with pgx itself: database/sql would
+// make a string of every text column, box it, and copy it again, which at a
+// million rows took more CPU than PostgreSQL spent on the query. Each
+// stripe's query runs on its transaction's own connection, inside the
+// transaction (which is idle meanwhile); each value is the wire's bytes,
+// text for text and JSON, binary for numbers, booleans and times, copied
+// into pages of length-prefixed values.
+func (s *ExportSnapshot) pgRows(r *ExportRow, cols, fields []string, maxKey int64, fn func(r *ExportRow) error) error {
+	key, after := s.sel.order, s.sel.w.next()
+	q := `SELECT ` + strings.Join(cols, ", ") + ` FROM ` + s.sel.from + ` WHERE ` + s.sel.w.sql() +
+		fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s`, key, after, key, after+1, key)
+	formats := pgx.QueryResultFormatsByOID{
 		pgtype.Int8OID: pgx.BinaryFormatCode, pgtype.BoolOID: pgx.BinaryFormatCode, pgtype.TimestamptzOID: pgx.BinaryFormatCode,
-	}}, s.sel.w.args...)
-	return s.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("read contacts: the PostgreSQL connection is a %T, not pgx's", dc)
-		}
-		rows, err := c.Conn().Query(s.ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("read contacts: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			vals := rows.RawValues()
-			if len(vals) != len(r.cells) {
-				return fmt.Errorf("read contacts: %d columns, want %d", len(vals), len(r.cells))
+	}
+	read := func(tx *snapshotTx, st *stripe, c *stripes) (n int64, err error) {
+		args := append(append([]any{formats}, s.sel.w.args...), st.lo, st.hi)
+		err = tx.conn.Raw(func(dc any) error {
+			conn, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("read contacts: the PostgreSQL connection is a %T, not pgx's", dc)
 			}
-			for i, v := range vals {
-				if err := r.cells[i].setWire(v); err != nil {
-					return fmt.Errorf("read contacts: %s: %w", fields[i], err)
+			rows, err := conn.Conn().Query(s.ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("read contacts: %w", err)
+			}
+			defer rows.Close()
+			p := &exportPage{buf: c.buffer()}
+			for rows.Next() {
+				vals := rows.RawValues()
+				if len(vals) != len(cols) {
+					return fmt.Errorf("read contacts: %d columns, want %d", len(vals), len(cols))
+				}
+				for _, v := range vals {
+					p.buf = appendValue(p.buf, v)
+				}
+				p.n++
+				if p.n == pgPageRows || len(p.buf) >= exportPageBytes {
+					n += int64(p.n)
+					if !c.send(st, p) {
+						return nil
+					}
+					p = &exportPage{buf: c.buffer()}
 				}
 			}
-			if err := fn(r); err != nil {
-				return err
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("read contacts: %w", err)
+			}
+			if p.n > 0 {
+				n += int64(p.n)
+				c.send(st, p)
+			}
+			return nil
+		})
+		return n, err
+	}
+	return s.readStripes(int64(pgStripeRows), maxKey, read, func(p *exportPage) error {
+		return r.eachPrefixed(p.buf, fields, (*exportCell).setWire, fn)
+	})
+}
+
+// eachPrefixed calls fn for each row of a page of length-prefixed values
+// (see appendValue), setting each cell with set.
+func (r *ExportRow) eachPrefixed(b []byte, fields []string, set func(c *exportCell, v []byte) error, fn func(r *ExportRow) error) error {
+	for len(b) > 0 {
+		for i := range r.cells {
+			l, k := binary.Uvarint(b)
+			if k <= 0 || uint64(len(b)-k) < l-min(l, 1) {
+				return fmt.Errorf("read contacts: a page cut short")
+			}
+			b = b[k:]
+			var v []byte
+			if l > 0 {
+				v, b = b[:l-1:l-1], b[l-1:]
+			}
+			if err := set(&r.cells[i], v); err != nil {
+				return fmt.Errorf("read contacts: %s: %w", fields[i], err)
 			}
 		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read contacts: %w", err)
+		if err := fn(r); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // pgEpoch is where PostgreSQL's binary timestamps count from.

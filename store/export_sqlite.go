@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// sqlitePackRows is how many contacts one packed read of SQLite returns (a
-// variable so that a test can cross many pages with few contacts).
+// sqlitePackRows is how many contacts one packed read of SQLite returns at
+// most (a variable so that a test can cross many pages with few contacts).
 var sqlitePackRows = 512
 
 // Separators of a packed page: ASCII's record and unit separators.
@@ -21,185 +21,136 @@ const (
 
 // sqliteRows is Rows on SQLite, read a page of contacts at a time, each
 // page packed by SQLite into one text value: the rows joined by the record
-// separator, each row its key and fields joined by the unit separator.
+// separator, each row its fields joined by the unit separator.
 // Through database/sql and modernc each value of each row cost three calls
 // into the engine (type, text, length), each taking the connection's mutex,
 // and a string: at a dozen fields that was most of an export's CPU. Packed,
 // a page is one value, and SQLite's concat_ws builds it for less than half
 // the CPU.
 //
-// The pages are keyset pages on the selection's order, all inside the
-// snapshot's transaction, so they read one snapshot. Text may hold the
-// separators: a page whose rows, fields or keys do not come out exactly as
-// counted is read again column by column (plainPage), so such text costs
-// time, never a wrong row.
-func (s *ExportSnapshot) sqliteRows(fields []string, fn func(r *ExportRow) error) error {
-	r, cols, err := newExportRow(fields)
-	if err != nil {
-		return err
-	}
+// The pages are keyset pages on the selection's order within each stripe
+// (see readStripes), all inside the snapshot's transactions, so they read
+// one snapshot. The reading runs in goroutines of its own, so that on two
+// cores SQLite and the file's formatting no longer take turns. Text may
+// hold the separators: a page whose separators are not exactly those of its
+// rows and fields is read again column by column (plainPage), so such text
+// costs time, never a wrong row.
+func (s *ExportSnapshot) sqliteRows(r *ExportRow, cols, fields []string, maxKey int64, fn func(r *ExportRow) error) error {
 	packed := make([]string, len(cols))
 	for i, c := range cols {
-		packed[i] = c
-		if r.cells[i].kind == kindInt {
+		switch packed[i] = c; r.cells[i].kind {
+		case kindInt:
 			packed[i] = "ifnull(" + c + ", '')" // concat_ws leaves out a NULL
+		case kindBool:
+			// A constant: SQLite would make text of the number in a new buffer.
+			packed[i] = "CASE WHEN " + c + " THEN '1' ELSE '0' END"
 		}
 	}
-	after := s.sel.w.next()
-	page := ` FROM ` + s.sel.from + ` WHERE ` + s.sel.w.sql() + fmt.Sprintf(` AND %s > $%d ORDER BY %s LIMIT %d`,
-		s.sel.order, after, s.sel.order, sqlitePackRows)
-	q := `SELECT group_concat(r, char(30)), count(*), max(k) FROM (SELECT ` + s.sel.order + ` AS k, concat_ws(char(31), ` +
-		s.sel.order + `, ` + strings.Join(packed, ", ") + `) AS r` + page + `)`
-	plain := `SELECT ` + s.sel.order + `, ` + strings.Join(cols, ", ") + page
-	args := append(append([]any{}, s.sel.w.args...), int64(0))
-
-	// One goroutine reads the pages while this one writes their rows: on
-	// two cores SQLite and the file's formatting take turns no longer.
-	pages := make(chan *packedPage, 2)
-	free := make(chan []byte, 4)
-	resume, done, exited := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		s.readPacked(q, args, len(cols), pages, free, resume, done)
-	}()
-	// The reader must be gone before the snapshot's transaction ends.
-	defer func() { close(done); <-exited }()
-	for p := range pages {
-		if p.err != nil {
-			return p.err
-		}
-		if p.bad {
-			// The reader waits meanwhile: the transaction is this page's.
-			again := append(append([]any{}, s.sel.w.args...), p.after)
-			if err := s.plainPage(r, plain, again, p.n, fn); err != nil {
-				return err
+	key, after := s.sel.order, s.sel.w.next()
+	page := opaqueParams(` FROM ` + s.sel.from + ` WHERE ` + s.sel.w.sql() + fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s LIMIT $%d`,
+		key, after, key, after+1, key, after+2))
+	q := `SELECT group_concat(r, char(30)), count(*), max(k) FROM (SELECT ` + key + ` AS k, concat_ws(char(31), ` +
+		strings.Join(packed, ", ") + `) AS r` + page + `)`
+	plain := `SELECT ` + strings.Join(cols, ", ") + page
+	read := func(tx *snapshotTx, st *stripe, c *stripes) (int64, error) {
+		limit := sqlitePackRows
+		args := append(append([]any{}, s.sel.w.args...), st.lo, st.hi, limit)
+		var read int64
+		for {
+			p, last, err := s.packedPage(tx, q, args, c.buffer())
+			if err != nil || p.n == 0 {
+				return read, err
 			}
-			resume <- struct{}{}
-			continue
-		}
-		r.page = p.buf
-		if err := r.eachPacked(fields, fn); err != nil {
-			return err
-		}
-		select {
-		case free <- p.buf:
-		default:
-		}
-	}
-	return nil
-}
-
-// packedPage is one page of sqliteRows: n rows after the key after, packed
-// in buf, or bad when they cannot be unpacked (see packedPageOK).
-type packedPage struct {
-	buf   []byte
-	n     int
-	after int64
-	bad   bool
-	err   error
-}
-
-// readPacked sends the packed pages of q, in order, until the last, an
-// error, or done. After a bad page it waits for resume (or done): the
-// receiver reads that page again in the same transaction.
-func (s *ExportSnapshot) readPacked(q string, args []any, cells int, pages chan<- *packedPage, free chan []byte, resume, done <-chan struct{}) {
-	defer close(pages)
-	send := func(p *packedPage) bool {
-		select {
-		case pages <- p:
-			return true
-		case <-done:
-			return false
-		}
-	}
-	for {
-		var buf []byte
-		select {
-		case buf = <-free:
-		default:
-		}
-		p := &packedPage{after: args[len(args)-1].(int64)}
-		var last sql.NullInt64
-		rows, err := s.tx.QueryContext(s.ctx, q, args...)
-		if err != nil {
-			send(&packedPage{err: fmt.Errorf("read contacts: %w", err)})
-			return
-		}
-		var raw sql.RawBytes
-		if rows.Next() {
-			err = rows.Scan(&raw, &p.n, &last)
-		}
-		if err == nil {
-			err = rows.Err()
-		}
-		// RawBytes lasts until Close: the page is copied out first.
-		p.buf = append(buf[:0], raw...)
-		rows.Close()
-		if err != nil {
-			send(&packedPage{err: fmt.Errorf("read contacts: %w", err)})
-			return
-		}
-		if p.n == 0 {
-			return
-		}
-		p.bad = !packedPageOK(p.buf, p.n, cells, p.after)
-		if !send(p) {
-			return
-		}
-		if p.bad {
-			select {
-			case <-resume:
-			case <-done:
-				return
+			if !packedPageOK(p.buf, p.n, len(cols)) {
+				if p, err = s.plainPage(tx, plain, args, p.n, p.buf[:0]); err != nil {
+					return read, err
+				}
 			}
+			read += int64(p.n)
+			if !c.send(st, p) || p.n < limit {
+				return read, nil
+			}
+			// Big rows (custom fields) make shorter pages.
+			limit = max(16, min(sqlitePackRows, exportPageBytes*p.n/max(1, len(p.buf))))
+			args[len(args)-3], args[len(args)-1] = last, limit
 		}
-		if p.n < sqlitePackRows {
-			return
-		}
-		args[len(args)-1] = last.Int64
 	}
+	return s.readStripes(int64(sqliteStripeRows), maxKey, read, func(p *exportPage) error {
+		if p.packed {
+			return r.eachPacked(p.buf, p.n, fields, fn)
+		}
+		return r.eachPrefixed(p.buf, fields, (*exportCell).setText, fn)
+	})
 }
 
-// packedPageOK reports whether the packed page holds exactly n rows of the
-// key and cells fields each, with keys rising from after.
-func packedPageOK(page []byte, n, cells int, after int64) bool {
-	if bytes.Count(page, []byte{packRowSep}) != n-1 || bytes.Count(page, []byte{packFieldSep}) != n*cells {
-		return false
+// packedPage reads one packed page of q into buf and returns it with its
+// last key.
+func (s *ExportSnapshot) packedPage(tx *snapshotTx, q string, args []any, buf []byte) (*exportPage, int64, error) {
+	p := &exportPage{packed: true}
+	rows, err := tx.tx.QueryContext(s.ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read contacts: %w", err)
 	}
-	b := page
-	for len(b) > 0 {
-		end := bytes.IndexByte(b, packFieldSep)
-		key, err := strconv.ParseInt(string(b[:end]), 10, 64)
-		if err != nil || key <= after {
-			return false
-		}
-		after = key
-		next := bytes.IndexByte(b, packRowSep)
-		if next < 0 {
-			break
-		}
-		if next < end {
-			return false
-		}
-		b = b[next+1:]
+	var raw sql.RawBytes
+	var last sql.NullInt64
+	if rows.Next() {
+		err = rows.Scan(&raw, &p.n, &last)
 	}
-	return true
+	if err == nil {
+		err = rows.Err()
+	}
+	// RawBytes lasts until Close: the page is copied out first.
+	p.buf = append(buf, raw...)
+	rows.Close()
+	if err != nil {
+		return nil, 0, fmt.Errorf("read contacts: %w", err)
+	}
+	return p, last.Int64, nil
 }
 
-// eachPacked calls fn for each row of a page that packedPageOK passed.
-func (r *ExportRow) eachPacked(fields []string, fn func(r *ExportRow) error) error {
-	b := r.page
-	for len(b) > 0 {
+// opaqueParams writes each $N placeholder of q outside string literals as
+// +$N, which SQLite reads as the same value. Its planner peeks at some bound
+// values while it plans (an integer 0 or 1 compared for equality, STAT4's
+// samples) and then marks the statement to be planned again whenever that
+// parameter is bound anew: with workspace 1, every page of an export was
+// parsed and planned again. Behind a + the planner sees an expression, and
+// plans the page once, as for any value.
+func opaqueParams(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	inString := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		if c == '\'' {
+			inString = !inString
+		}
+		if c == '$' && !inString && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9' {
+			b.WriteByte('+')
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// packedPageOK reports whether the packed page holds exactly the
+// separators of n rows of cells fields each: then no text holds one.
+func packedPageOK(page []byte, n, cells int) bool {
+	return bytes.Count(page, []byte{packRowSep}) == n-1 && bytes.Count(page, []byte{packFieldSep}) == n*(cells-1)
+}
+
+// eachPacked calls fn for each of the n rows of a page that packedPageOK
+// passed.
+func (r *ExportRow) eachPacked(b []byte, n int, fields []string, fn func(r *ExportRow) error) error {
+	last := len(r.cells) - 1
+	for ; n > 0; n-- {
 		row := b
 		if end := bytes.IndexByte(b, packRowSep); end >= 0 {
 			row, b = b[:end], b[end+1:]
-		} else {
-			b = nil
 		}
-		row = row[bytes.IndexByte(row, packFieldSep)+1:] // the key
 		for i := range r.cells {
 			v := row
-			if end := bytes.IndexByte(row, packFieldSep); end >= 0 {
+			if i < last {
+				end := bytes.IndexByte(row, packFieldSep)
 				v, row = row[:end], row[end+1:]
 			}
 			if err := r.cells[i].setText(v); err != nil {
@@ -213,34 +164,42 @@ func (r *ExportRow) eachPacked(fields []string, fn func(r *ExportRow) error) err
 	return nil
 }
 
-// plainPage reads the page again a column at a time: the slow way, for a
-// page whose text holds the packing's separators. It must find the n rows
-// the packed read counted.
-func (s *ExportSnapshot) plainPage(r *ExportRow, q string, args []any, n int, fn func(r *ExportRow) error) error {
-	rows, err := s.tx.QueryContext(s.ctx, q, args...)
+// plainPage reads the page again a column at a time, into a page of
+// length-prefixed values (appendValue): the slow way, for a page whose text
+// holds the packing's separators. It must find the n rows the packed read
+// counted. Each value is scanned as the text the packed read has of it.
+func (s *ExportSnapshot) plainPage(tx *snapshotTx, q string, args []any, n int, buf []byte) (*exportPage, error) {
+	rows, err := tx.tx.QueryContext(s.ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("read contacts: %w", err)
+		return nil, fmt.Errorf("read contacts: %w", err)
 	}
 	defer rows.Close()
-	var key int64
-	dest := append([]any{&key}, r.dest...)
-	got := 0
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	vals := make([]sql.RawBytes, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	p := &exportPage{buf: buf}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("read contacts: %w", err)
+			return nil, fmt.Errorf("read contacts: %w", err)
 		}
-		got++
-		if err := fn(r); err != nil {
-			return err
+		for _, v := range vals {
+			p.buf = appendValue(p.buf, v)
 		}
+		p.n++
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read contacts: %w", err)
+		return nil, fmt.Errorf("read contacts: %w", err)
 	}
-	if got != n {
-		return fmt.Errorf("read contacts: a page of %d rows read again as %d", n, got)
+	if p.n != n {
+		return nil, fmt.Errorf("read contacts: a page of %d rows read again as %d", n, p.n)
 	}
-	return nil
+	return p, nil
 }
 
 // setText sets the cell from SQLite's text of its value; an int's empty

@@ -266,54 +266,191 @@ func (db *DB) exportSelection(ctx context.Context, q queryer, ws int64, f contac
 // snapshot of the database: a contact changed while the export runs
 // appears once, as it was when the export began, and the count agrees with
 // the rows.
+//
+// Besides its own transaction a snapshot may hold a second one in the same
+// snapshot, on a connection of its own (aux): StartCount counts there
+// while Rows reads, and Rows then reads there too, alongside. An export
+// spends most of its time in the database's reading, which one connection
+// does on one core: PostgreSQL's backend or, for SQLite, the engine inside
+// the reading goroutine. With two, both cores read.
 type ExportSnapshot struct {
-	ctx  context.Context
-	tx   *sql.Tx
-	conn *sql.Conn // tx's connection, for the rows on PostgreSQL (see pgRows)
-	sel  *selection
-	pg   bool
-	ws   int64
+	ctx     context.Context
+	tx      *sql.Tx
+	conn    *sql.Conn // tx's connection, for the rows on PostgreSQL (see pgRows)
+	aux     *snapshotTx
+	auxFree chan struct{} // closed when StartCount is done with aux (or was never called)
+	counted bool          // StartCount was called
+	sel     *selection
+	pg      bool
+	ws      int64
 }
 
-// ReadExport opens a snapshot of the export's contacts (a read-only
-// REPEATABLE READ transaction on PostgreSQL; a read transaction on SQLite,
+// snapshotTx is a read-only transaction on a connection of its own.
+type snapshotTx struct {
+	conn *sql.Conn
+	tx   *sql.Tx
+}
+
+func (t *snapshotTx) close() {
+	if t.tx != nil {
+		t.tx.Rollback()
+	}
+	t.conn.Close()
+}
+
+// exportHelper lets one export at a time hold a second connection; others
+// running meanwhile read on one, so that exports at once never take the
+// pool that the API reads from (SQLite's has four). A server has one DB.
+var exportHelper = make(chan struct{}, 1)
+
+// ReadExport opens a snapshot of the export's contacts (read-only
+// REPEATABLE READ transactions on PostgreSQL; read transactions on SQLite,
 // whose WAL readers see the database as of their first read) and passes it
 // to fn.
 func (db *DB) ReadExport(ctx context.Context, exp *contactd.ContactExport, fn func(s *ExportSnapshot) error) error {
-	conn, err := db.read.Conn(ctx)
+	n := 1
+	select {
+	case exportHelper <- struct{}{}:
+		defer func() { <-exportHelper }()
+		n = 2
+	default:
+	}
+	txs, err := db.snapshotTxs(ctx, n)
 	if err != nil {
 		return fmt.Errorf("begin export snapshot: %w", err)
 	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("begin export snapshot: %w", err)
+	for _, t := range txs {
+		defer t.close()
 	}
-	defer tx.Rollback()
-	if db.dialect.name() == Postgres {
-		// An export's queries are big enough for PostgreSQL to compile them
-		// (jit_above_cost), and the compiling, inlining and optimising took
-		// longer than the query itself: 2.5 s of CPU for the custom field
-		// names of a million contacts, which ran in less.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return fmt.Errorf("begin export snapshot: %w", err)
-		}
-	}
-	sel, err := db.exportSelection(ctx, tx, exp.WorkspaceID, exp.Filters, db.now())
+	sel, err := db.exportSelection(ctx, txs[0].tx, exp.WorkspaceID, exp.Filters, db.now())
 	if err != nil {
 		return err
 	}
-	return fn(&ExportSnapshot{ctx: ctx, tx: tx, conn: conn, sel: sel, pg: db.dialect.name() == Postgres, ws: exp.WorkspaceID})
+	s := &ExportSnapshot{ctx: ctx, tx: txs[0].tx, conn: txs[0].conn, auxFree: make(chan struct{}), sel: sel,
+		pg: db.dialect.name() == Postgres, ws: exp.WorkspaceID}
+	if n > 1 {
+		s.aux = txs[1]
+	}
+	return fn(s)
+}
+
+// snapshotTxs begins n read-only transactions that all see the same
+// snapshot of the database.
+func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*snapshotTx, err error) {
+	defer func() {
+		if err != nil {
+			for _, t := range txs {
+				t.close()
+			}
+		}
+	}()
+	// The connections are taken first, so that none is waited for while
+	// SQLite's write lock is held below.
+	for range n {
+		conn, err := db.read.Conn(ctx)
+		if err != nil {
+			return txs, err
+		}
+		txs = append(txs, &snapshotTx{conn: conn})
+	}
+	begin := func(t *snapshotTx) (err error) {
+		t.tx, err = t.conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		return err
+	}
+	if db.dialect.name() == Postgres {
+		// The first transaction's snapshot is exported to the others.
+		var id string
+		for i, t := range txs {
+			if err := begin(t); err != nil {
+				return txs, err
+			}
+			if i == 0 && n > 1 {
+				err = t.tx.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&id)
+			} else if i > 0 {
+				_, err = t.tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+strings.ReplaceAll(id, "'", "''")+`'`)
+			}
+			if err != nil {
+				return txs, err
+			}
+			// An export's queries are big enough for PostgreSQL to compile
+			// them (jit_above_cost), and the compiling, inlining and
+			// optimising took longer than the query itself: 2.5 s of CPU for
+			// the custom field names of a million contacts, which ran in less.
+			if _, err := t.tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+				return txs, err
+			}
+		}
+		return txs, nil
+	}
+	if n == 1 {
+		return txs, begin(txs[0])
+	}
+	// SQLite cannot hand a snapshot to another connection (its snapshot API
+	// is not built in). A read transaction sees the database as of its
+	// first read, so the transactions make their first reads while the
+	// write lock is held: no commit can fall between them.
+	w, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return txs, err
+	}
+	defer w.Rollback()
+	for _, t := range txs {
+		if err := begin(t); err != nil {
+			return txs, err
+		}
+		var one int
+		if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'contacts'`).Scan(&one); err != nil {
+			return txs, err
+		}
+	}
+	return txs, nil
 }
 
 // Count counts the contacts of the snapshot.
 func (s *ExportSnapshot) Count() (int64, error) {
+	return s.count(s.tx)
+}
+
+func (s *ExportSnapshot) count(tx *sql.Tx) (int64, error) {
 	var n int64
-	err := s.tx.QueryRowContext(s.ctx, `SELECT count(*) FROM `+s.sel.from+` WHERE `+s.sel.w.sql(), s.sel.w.args...).Scan(&n)
+	err := tx.QueryRowContext(s.ctx, `SELECT count(*) FROM `+s.sel.from+` WHERE `+s.sel.w.sql(), s.sel.w.args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count export: %w", err)
 	}
 	return n, nil
+}
+
+// ExportCount is the outcome of StartCount.
+type ExportCount struct {
+	N   int64
+	Err error
+}
+
+// StartCount counts the contacts of the snapshot and delivers the count on
+// the channel it returns: counted alongside Rows when the snapshot has a
+// second connection (whose reading of rows waits for it), or else before
+// it returns. Call it at most once, before Rows.
+func (s *ExportSnapshot) StartCount() <-chan ExportCount {
+	c := make(chan ExportCount, 1)
+	s.counted = true
+	if s.aux == nil {
+		n, err := s.Count()
+		c <- ExportCount{n, err}
+		return c
+	}
+	go func() {
+		defer close(s.auxFree)
+		if s.pg {
+			// Parallel workers would only take the cores that read the rows.
+			if _, err := s.aux.tx.ExecContext(s.ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+				c <- ExportCount{Err: fmt.Errorf("count export: %w", err)}
+				return
+			}
+		}
+		n, err := s.count(s.aux.tx)
+		c <- ExportCount{n, err}
+	}()
+	return c
 }
 
 // CustomFieldNames lists the custom field names the snapshot's contacts

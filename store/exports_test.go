@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -74,6 +75,7 @@ func TestCreateExportRefusesBadInput(t *testing.T) {
 // The filters of an export select what they say, together, from one
 // snapshot; inactive contacts only when asked for by status.
 func TestExportFilters(t *testing.T) {
+	defer store.SetExportStripes(2, 1)()
 	for _, engine := range storetest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			db, raw := openWithRaw(t, engine)
@@ -116,7 +118,7 @@ func TestExportFilters(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%+v: %v", tc.f, err)
 				}
-				var ids []int64
+				var ids, lean []int64
 				var total int64
 				err = db.ReadExport(f.ctx, exp, func(s *store.ExportSnapshot) error {
 					if total, err = s.Count(); err != nil {
@@ -130,7 +132,93 @@ func TestExportFilters(t *testing.T) {
 				if got := strings.Join(f.names(ids), " "); got != tc.want || total != int64(len(ids)) {
 					t.Errorf("%+v: got %q (count %d), want %q", tc.f, got, total, tc.want)
 				}
+				// The lean read, in stripes of two ids, counted alongside.
+				var counted store.ExportCount
+				err = db.ReadExport(f.ctx, exp, func(s *store.ExportSnapshot) error {
+					c := s.StartCount()
+					err := s.Rows([]string{"id"}, func(r *store.ExportRow) error {
+						id, _ := r.Int(0)
+						lean = append(lean, id)
+						return nil
+					})
+					counted = <-c
+					return err
+				})
+				if err != nil || counted.Err != nil {
+					t.Fatal(err, counted.Err)
+				}
+				if fmt.Sprint(lean) != fmt.Sprint(ids) || counted.N != total {
+					t.Errorf("%+v: lean read %v (count %d), want %v (count %d)", tc.f, lean, counted.N, ids, total)
+				}
 			}
 		})
 	}
+}
+
+// The transactions of a snapshot see the same database while contacts are
+// being added: the count (on the second transaction) agrees with the rows,
+// which both transactions read in turn, stripe by stripe.
+func TestExportSnapshotWhileWriting(t *testing.T) {
+	defer store.SetExportStripes(16, 4)()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		add := func(from, n int) {
+			in := make([]contactd.ContactInput, n)
+			for i := range in {
+				in[i] = contactd.ContactInput{PhoneE164: fmt.Sprintf("+9199%08d", from+i), FirstName: "N"}
+			}
+			if _, err := db.CreateContacts(ctx, in); err != nil {
+				t.Error(err)
+			}
+		}
+		add(0, 200)
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 200; ; i += 5 {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				add(i, 5)
+			}
+		}()
+		defer func() { close(stop); <-done }()
+		exp := &contactd.ContactExport{WorkspaceID: mustActor(t, ctx).WorkspaceID}
+		for range 8 {
+			var rows int64
+			var counted store.ExportCount
+			err := db.ReadExport(ctx, exp, func(s *store.ExportSnapshot) error {
+				c := s.StartCount()
+				last := int64(0)
+				err := s.Rows([]string{"id"}, func(r *store.ExportRow) error {
+					id, _ := r.Int(0)
+					if id <= last {
+						return fmt.Errorf("id %d after %d", id, last)
+					}
+					last = id
+					rows++
+					return nil
+				})
+				counted = <-c
+				return err
+			})
+			if err != nil || counted.Err != nil {
+				t.Fatal(err, counted.Err)
+			}
+			if rows != counted.N || rows < 200 {
+				t.Fatalf("read %d rows, counted %d", rows, counted.N)
+			}
+		}
+	})
+}
+
+func mustActor(t *testing.T, ctx context.Context) contactd.Actor {
+	t.Helper()
+	a, ok := contactd.ActorFrom(ctx)
+	if !ok {
+		t.Fatal("no actor")
+	}
+	return a
 }

@@ -140,9 +140,9 @@ func killedExport(t *testing.T, srv *server, dsn, key string) *server {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	// The export counts its rows, then streams them into its stored file
-	// (about half a second here): land the kill among the chunk writes.
-	time.Sleep(150 * time.Millisecond)
+	// The export streams its rows into its stored file (a tenth of a
+	// second or two here): land the kill among the chunk writes.
+	time.Sleep(30 * time.Millisecond)
 	seen = getExport(t, srv, key, exp.ID)
 	kill9(t, srv)
 	t.Logf("kill -9 of contactd %s with the export %s, %d/%d rows", srv.name, seen.Status, seen.ProcessedRows, seen.TotalRows)
@@ -187,8 +187,34 @@ func killedExport(t *testing.T, srv *server, dsn, key string) *server {
 	default:
 		t.Fatalf("export %d is %s", e.ID, e.Status)
 	}
+	waitJobsSettled(t, dsn)
 	checkInvariants(t, dsn, invariants.Options{Settled: true})
 	return srv
+}
+
+// waitJobsSettled waits, for at most a minute, until no job runs: a job
+// ends just after its export does, and one whose server died in between
+// (the kill fell there) runs again, and ends, once its lease lapses.
+func waitJobsSettled(t *testing.T, dsn string) {
+	t.Helper()
+	db, err := invariants.Open(dsn)
+	if err != nil {
+		t.Fatalf("open the database to wait for jobs: %v", err)
+	}
+	defer db.Close()
+	for deadline := time.Now().Add(time.Minute); ; {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM jobs WHERE status = 'running'`).Scan(&n); err != nil {
+			t.Fatalf("count running jobs: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d jobs still run after a minute", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // mergePairs is how many pairs of contacts the merge step merges, one
