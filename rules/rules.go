@@ -7,6 +7,8 @@
 // EInvalidRule error naming the bad node ("rules.all[1].any[0].op"). Compile
 // turns a checked tree into one SQL condition through a Target, which the
 // store implements for its engine, so that the database does the filtering.
+// PlanSets turns it into a merge of ordered sets of contacts instead, for
+// counting on an engine without merge joins (SQLite).
 //
 // Fields and the operators each takes:
 //

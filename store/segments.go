@@ -349,19 +349,6 @@ func segmentUsers(ctx context.Context, q queryer, ws, id int64) ([]*contactd.Seg
 	return out, rows.Err()
 }
 
-// countSegment counts the active members of s now.
-func (db *DB) countSegment(ctx context.Context, q queryer, s *contactd.Segment) (int64, error) {
-	sel, err := db.segmentSelection(ctx, q, s, db.now(), false)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM `+sel.from+` WHERE `+sel.w.sql(), sel.w.args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count segment %d: %w", s.ID, err)
-	}
-	return n, nil
-}
-
 // selection is a set of contacts as SQL: a FROM clause naming contacts c,
 // the conditions, and the column that orders the set by contact id.
 type selection struct {
@@ -424,29 +411,32 @@ type ruleTarget struct {
 	// looked up from (IN), which serves counts and full reads: SQLite then
 	// drives the query from the tag's or segment's own rows.
 	walk bool
-	// after, in a walk, is the page's cursor: the id the walk starts past.
-	// Membership tests say it too (contact_id > after), because PostgreSQL
-	// turns them into a merge join with the tag's or segment's rows and
-	// would read those from the first one on every page; a page deep into
-	// a million-member segment then cost 70 ms instead of 2.
+	// after is where the contacts the query reads start: past the id after
+	// (0 for the first), a walk's cursor or a part of a count. Membership
+	// tests and sets say it too (contact_id > after): PostgreSQL turns a
+	// test into a merge join with the tag's or segment's rows and would
+	// read those from the first one on every page (a page deep into a
+	// million-member segment then cost 70 ms instead of 2), and a set
+	// would be read whole for each part of a count.
 	after int64
-	// upTo, in a walk, is the last id it may reach (0 for none), said in
-	// membership tests too, so that a planner that reads a tag's rows as a
-	// set reads only those up to it (see manyInWindow).
+	// upTo is the last id the query may reach (0 for none), said in
+	// membership tests and sets too, so that a planner that reads a tag's
+	// rows as a set reads only those up to it (see manyInWindow).
 	upTo int64
 }
 
-// pastCursor bounds a membership subquery to the walk's page.
-func (t *ruleTarget) pastCursor() string {
-	if !t.walk {
-		return ""
-	}
+// pastCursor bounds a membership subquery or set to the ids the query
+// reads (see after and upTo).
+func (t *ruleTarget) pastCursor() string { return t.idRange("contact_id") }
+
+// idRange is the conditions that col lies past after and up to upTo.
+func (t *ruleTarget) idRange(col string) string {
 	out := ""
 	if t.after > 0 {
-		out += " AND contact_id > " + t.Arg(t.after)
+		out += " AND " + col + " > " + t.Arg(t.after)
 	}
 	if t.upTo > 0 {
-		out += " AND contact_id <= " + t.Arg(t.upTo)
+		out += " AND " + col + " <= " + t.Arg(t.upTo)
 	}
 	return out
 }
@@ -523,7 +513,7 @@ func (t *ruleTarget) HasTag(tags []string, want bool) string {
 	}
 	switch {
 	case want && !t.walk:
-		return "c.id IN (SELECT contact_id FROM contact_tags WHERE workspace_id = " + ws + tagCond + ")"
+		return "c.id IN (SELECT contact_id FROM contact_tags WHERE workspace_id = " + ws + tagCond + t.pastCursor() + ")"
 	case want:
 		return "EXISTS (SELECT 1 FROM contact_tags WHERE workspace_id = " + ws + " AND contact_id = c.id" + tagCond + t.pastCursor() + ")"
 	}
@@ -547,7 +537,7 @@ func (t *ruleTarget) InSegment(id int64, want bool) (string, error) {
 		ws, seg := t.Arg(t.ws), t.Arg(id)
 		switch {
 		case want && !t.walk:
-			return "c.id IN (SELECT contact_id FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + ")", nil
+			return "c.id IN (SELECT contact_id FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + t.pastCursor() + ")", nil
 		case want:
 			return "EXISTS (SELECT 1 FROM segment_members WHERE workspace_id = " + ws + " AND segment_id = " + seg + " AND contact_id = c.id" + t.pastCursor() + ")", nil
 		}
