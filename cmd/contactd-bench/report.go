@@ -80,8 +80,9 @@ func (r *report) writeMachine(p func(string, ...any)) {
 	}
 	p("")
 	p("The server, its SQLite database and the load-generating client share this machine's cores;")
-	p("PostgreSQL runs on the same machine with its default configuration. Nothing is tuned by hand; where")
-	p("the server's autovacuum is off, the bench runs what autovacuum would (see the engine line above).")
+	p("PostgreSQL runs on the same machine with the buffer cache the engine line names (the README says how")
+	p("to size it) and otherwise its default configuration; where the server's autovacuum is off, the bench")
+	p("runs what autovacuum would (see the engine line above).")
 	p("")
 }
 
