@@ -26,9 +26,9 @@ var segmentMergeRows = 10000
 // in id order: (workspace_id, status, lower(field)), and the rowid after.
 var ruleIndexed = map[string]bool{"city": true, "phone_country": true}
 
-// A count on SQLite runs in segmentCountParts parts at once, one a core
-// (up to four), each of at least segmentMinPart ids of the workspace's
-// range. Tests change them.
+// A count runs in segmentCountParts parts at once, one a core (up to
+// four), each of at least segmentMinPart ids of the workspace's range.
+// Tests change them.
 var (
 	segmentCountParts = min(runtime.NumCPU(), 4)
 	segmentMinPart    = int64(20000)
@@ -37,15 +37,13 @@ var (
 // countSegment counts the active members of s now.
 func (db *DB) countSegment(ctx context.Context, q queryer, s *contactd.Segment) (int64, error) {
 	now := db.now()
-	if db.dialect.name() == SQLite && q == db.read {
+	if q == db.read {
 		return db.countInParts(ctx, s, now)
 	}
+	// In a transaction: one statement, on its connection.
 	query, args, err := db.segmentCountSQL(ctx, q, s, now, 0, 0)
 	if err != nil {
 		return 0, err
-	}
-	if s.Type == contactd.SegmentDynamic && db.dialect.name() == Postgres && q == db.read {
-		return db.countMerging(ctx, s, query, args)
 	}
 	var n int64
 	if err := q.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
@@ -54,9 +52,13 @@ func (db *DB) countSegment(ctx context.Context, q queryer, s *contactd.Segment) 
 	return n, nil
 }
 
-// countInParts counts on SQLite in parts of the workspace's id range at
-// once, one connection and core each: SQLite runs a query on one core,
-// where PostgreSQL splits a big count over parallel workers itself.
+// countInParts counts in parts of the workspace's id range at once, one
+// connection and core each, and adds the parts up. SQLite runs a query on
+// one core. PostgreSQL's parallel workers split only one side of a merge
+// join (each reads the whole other side), so a count's merge runs on one
+// core unless its parts are ranges of both sides. Each part reads its own
+// snapshot: a contact changed while the count runs is counted as it was
+// or as it is, once.
 func (db *DB) countInParts(ctx context.Context, s *contactd.Segment, now time.Time) (int64, error) {
 	var first, last sql.NullInt64
 	err := db.read.QueryRowContext(ctx, `SELECT
@@ -82,9 +84,12 @@ func (db *DB) countInParts(ctx context.Context, s *contactd.Segment, now time.Ti
 		go func() {
 			defer wg.Done()
 			query, args, err := db.segmentCountSQL(ctx, db.read, s, now, after, upTo)
-			if err == nil {
-				err = db.read.QueryRowContext(ctx, query, args...).Scan(&counts[i])
-				if err != nil {
+			switch {
+			case err != nil:
+			case s.Type == contactd.SegmentDynamic && db.dialect.name() == Postgres:
+				counts[i], err = db.countMerging(ctx, s, query, args)
+			default:
+				if err = db.read.QueryRowContext(ctx, query, args...).Scan(&counts[i]); err != nil {
 					err = fmt.Errorf("count segment %d: %w", s.ID, err)
 				}
 			}
