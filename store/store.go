@@ -74,8 +74,16 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// the default most of those pages were read back through a syscall.
 		// Not more: in modernc a cached page costs about twice its size in
 		// memory, and 32 MB put an exporting server over 100 MB of RSS.
+		// temp_store(2) keeps the writer's statement journals in memory:
+		// every multi-row INSERT of a transaction keeps the pages it
+		// changes until it ends, so that a failing statement can be undone
+		// alone, and SQLite spilled them to a temporary file past 64 KB,
+		// a write system call a page: an eighth of a bulk load's CPU, and
+		// an import into a million contacts went from 1,000 to 1,500
+		// rows/s without it. The writer sorts only small sets, so its
+		// temporary b-trees stay small too.
 		registerSQLiteDriver()
-		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_pragma=cache_size(-16384)&_txlock=immediate")
+		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_pragma=cache_size(-16384)&_pragma=temp_store(2)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}

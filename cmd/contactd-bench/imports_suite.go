@@ -31,17 +31,23 @@ var importsSuite = suite{
 		"mode create_or_update, and followed until it completes. Rows/s is file rows over the time from the start of " +
 		"the upload to `completed`. Peak RSS is the server process's VmHWM. While the import runs, one client searches " +
 		"the server for contacts of the loaded sample (name substrings, phone digits) ten times a second.",
-	run: runImports,
+	run:       runImports,
+	bulkWrite: func(cfg *config) bool { return importRows(cfg)*5 >= cfg.n },
+}
+
+// importRows is how many rows the imports suite's file holds.
+func importRows(cfg *config) int {
+	if cfg.importRows > 0 {
+		return cfg.importRows
+	}
+	return cfg.n
 }
 
 func init() { suites = append(suites, importsSuite) }
 
 func runImports(t *target) (*table, error) {
 	cfg := benchConfig
-	rows := cfg.importRows
-	if rows <= 0 {
-		rows = cfg.n
-	}
+	rows := importRows(cfg)
 	file := filepath.Join(cfg.dir, "bench-import.csv")
 	if err := writeImportFile(file, t.seed, cfg.n, rows); err != nil {
 		return nil, err

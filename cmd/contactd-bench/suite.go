@@ -11,6 +11,11 @@ type suite struct {
 	title string
 	about string // what the section measures and how, for the report
 	run   func(t *target) (*table, error)
+	// bulkWrite, when set, says whether the suite adds enough rows that
+	// PostgreSQL's autovacuum would vacuum and analyze the tables after it
+	// (a fifth of the table); where autovacuum is off the bench does that
+	// itself.
+	bulkWrite func(cfg *config) bool
 }
 
 var suites = []suite{contactsSuite}
