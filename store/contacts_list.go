@@ -90,6 +90,7 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 		}
 	}
 	src, count := plainFrom, w
+	plain := len(w.conds) <= 2 && status != "all" // workspace and status only
 	search := false
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)
@@ -97,7 +98,7 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 			return nil, info, err
 		}
 		if terms := searchTerms(f.Search, ws.DefaultRegion); len(terms) > 0 {
-			forms, err := db.searchForms(ctx, w, terms, f.Page)
+			forms, err := db.searchForms(ctx, w, terms, f.Page, plain)
 			if err != nil {
 				return nil, info, err
 			}
