@@ -80,7 +80,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// alone, and SQLite spilled them to a temporary file past 64 KB,
 		// a write system call a page: an eighth of a bulk load's CPU, and
 		// an import into a million contacts went from 1,000 to 1,500
-		// rows/s without it. The writer sorts only small sets, so its
+		// rows/s without it. The journal of a statement is as big as the
+		// pages it changes, so bulk INSERTs are kept to 500 rows
+		// (contactChunk). The writer sorts only small sets, so its
 		// temporary b-trees stay small too.
 		registerSQLiteDriver()
 		db.write, err = sql.Open(sqliteDriverName, "file:"+dsn+"?"+pragmas+"&_pragma=secure_delete(1)&_pragma=cache_size(-16384)&_pragma=temp_store(2)&_txlock=immediate")
