@@ -47,7 +47,11 @@ func (s *ExportSnapshot) sqliteRows(r *ExportRow, cols, fields []string, maxKey 
 		}
 	}
 	key, after := s.sel.order, s.sel.w.next()
-	page := opaqueParams(` FROM ` + s.sel.from + ` WHERE ` + s.sel.w.sql() + fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s LIMIT $%d`,
+	from := s.sel.from
+	if s.sel.pageFrom != "" {
+		from = s.sel.pageFrom
+	}
+	page := opaqueParams(` FROM ` + from + ` WHERE ` + s.sel.w.sql() + fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s LIMIT $%d`,
 		key, after, key, after+1, key, after+2))
 	q := `SELECT group_concat(r, char(30)), count(*), max(k) FROM (SELECT ` + key + ` AS k, concat_ws(char(31), ` +
 		strings.Join(packed, ", ") + `) AS r` + page + `)`

@@ -246,6 +246,15 @@ func (db *DB) exportSelection(ctx context.Context, q queryer, ws int64, f contac
 		w.conds = append(w.conds, cond)
 	}
 	sel := &selection{from: plainFrom.from, order: plainFrom.order, w: w}
+	if status == "all" && db.dialect.name() == SQLite {
+		// With no status to narrow it, SQLite served a page's
+		// "workspace_id = ? AND id in a range, ORDER BY id" from the
+		// first index that starts with workspace_id, read every contact
+		// of the workspace for it and sorted them: each page cost the
+		// whole workspace (94,000 contacts: 1.4 s against 0.12 s for the
+		// active ones). NOT INDEXED leaves it the rowid range, in order.
+		sel.pageFrom = "contacts c NOT INDEXED"
+	}
 	if strings.TrimSpace(f.Search) != "" {
 		var region string
 		if err := q.QueryRowContext(ctx, `SELECT default_region FROM workspaces WHERE id = $1`, ws).Scan(&region); err != nil {
@@ -256,7 +265,7 @@ func (db *DB) exportSelection(ctx context.Context, q queryer, ws int64, f contac
 			_, src := db.searchSource(terms, w.next())
 			w.conds = append(w.conds, src.where)
 			w.args = append(w.args, src.args...)
-			sel.from, sel.order = src.from, src.order
+			sel.from, sel.order, sel.pageFrom = src.from, src.order, ""
 		}
 	}
 	return sel, nil

@@ -354,6 +354,9 @@ func segmentUsers(ctx context.Context, q queryer, ws, id int64) ([]*contactd.Seg
 type selection struct {
 	from, order string
 	w           *where
+	// pageFrom, when set, replaces from in SQLite's export pages (see
+	// exportSelection).
+	pageFrom string
 }
 
 // segmentSelection is the active members of s. A static segment is walked
