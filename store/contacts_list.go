@@ -90,7 +90,9 @@ func (db *DB) FindContacts(ctx context.Context, f contactd.ContactFilter) ([]*co
 		}
 	}
 	src, count := plainFrom, w
-	plain := len(w.conds) <= 2 && status != "all" // workspace and status only
+	// plain: no filter but the workspace and one status (searchForms).
+	plain := status != "all" && f.Tag == "" && f.CreatedAfter == nil && f.CreatedBefore == nil &&
+		f.DNC == nil && f.SegmentID == 0 && f.Rules == nil
 	search := false
 	if strings.TrimSpace(f.Search) != "" {
 		ws, err := db.FindWorkspaceByID(ctx, actor.WorkspaceID)

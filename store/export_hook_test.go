@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/contactd/contactd"
 )
@@ -34,27 +33,7 @@ func ExportPagePlan(ctx context.Context, db *DB, f contactd.ExportFilter) ([]str
 	if err != nil {
 		return nil, err
 	}
-	from := sel.from
-	if sel.pageFrom != "" {
-		from = sel.pageFrom
-	}
-	n := sel.w.next()
-	q := opaqueParams(fmt.Sprintf(`SELECT %[1]s FROM %[2]s WHERE %[3]s AND %[1]s > $%[4]d AND %[1]s <= $%[5]d ORDER BY %[1]s LIMIT $%[6]d`,
-		sel.order, from, sel.w.sql(), n, n+1, n+2))
+	q := `SELECT ` + sel.order + sqlitePage(sel)
 	args := append(append([]any{}, sel.w.args...), 0, 1000, 512)
-	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			return nil, err
-		}
-		plan = append(plan, detail)
-	}
-	return plan, rows.Err()
+	return QueryPlan(ctx, db.read, q, args...)
 }

@@ -46,13 +46,7 @@ func (s *ExportSnapshot) sqliteRows(r *ExportRow, cols, fields []string, maxKey 
 			packed[i] = "CASE WHEN " + c + " THEN '1' ELSE '0' END"
 		}
 	}
-	key, after := s.sel.order, s.sel.w.next()
-	from := s.sel.from
-	if s.sel.pageFrom != "" {
-		from = s.sel.pageFrom
-	}
-	page := opaqueParams(` FROM ` + from + ` WHERE ` + s.sel.w.sql() + fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s LIMIT $%d`,
-		key, after, key, after+1, key, after+2))
+	key, page := s.sel.order, sqlitePage(s.sel)
 	q := `SELECT group_concat(r, char(30)), count(*), max(k) FROM (SELECT ` + key + ` AS k, concat_ws(char(31), ` +
 		strings.Join(packed, ", ") + `) AS r` + page + `)`
 	plain := `SELECT ` + strings.Join(cols, ", ") + page
@@ -85,6 +79,17 @@ func (s *ExportSnapshot) sqliteRows(r *ExportRow, cols, fields []string, maxKey 
 		}
 		return r.eachPrefixed(p.buf, fields, (*exportCell).setText, fn)
 	})
+}
+
+// sqlitePage is the FROM ... LIMIT of one page of sel: the keys after one
+// parameter and up to the next, in key order, as many as a third.
+func sqlitePage(sel *selection) string {
+	from, key, after := sel.from, sel.order, sel.w.next()
+	if sel.pageFrom != "" {
+		from = sel.pageFrom
+	}
+	return opaqueParams(` FROM ` + from + ` WHERE ` + sel.w.sql() + fmt.Sprintf(` AND %s > $%d AND %s <= $%d ORDER BY %s LIMIT $%d`,
+		key, after, key, after+1, key, after+2))
 }
 
 // packedPage reads one packed page of q into buf and returns it with its

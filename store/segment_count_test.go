@@ -115,18 +115,10 @@ func TestSegmentCountMergesIndexWalks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := raw.Query("EXPLAIN QUERY PLAN "+q, args...)
+			plan, err := store.QueryPlan(ctx, raw, q, args...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var plan []string
-			for rows.Next() {
-				var id, parent, notused int
-				var detail string
-				rows.Scan(&id, &parent, &notused, &detail)
-				plan = append(plan, detail)
-			}
-			rows.Close()
 			all := strings.Join(plan, "; ")
 			for _, want := range []string{"MERGE (INTERSECT)", "COVERING INDEX contacts_rule_", "contact_tags USING PRIMARY KEY"} {
 				if !strings.Contains(all, want) {
