@@ -79,24 +79,13 @@ func TestBulkCreateGroupsLikeSingleCreates(t *testing.T) {
 func groupsByPhone(t *testing.T, db *store.DB, ctx context.Context, phones map[int64]string) [][]string {
 	t.Helper()
 	var out [][]string
-	page := contactd.Page{Page: 1, PerPage: 100}
-	for {
-		gs, info, err := db.FindDuplicateGroups(ctx, contactd.DuplicateFilter{Page: page})
-		if err != nil {
-			t.Fatal(err)
+	for _, g := range allGroups(t, db, ctx) {
+		var ps []string
+		for _, id := range g.ContactIDs {
+			ps = append(ps, phones[id])
 		}
-		for _, g := range gs {
-			var ps []string
-			for _, id := range g.ContactIDs {
-				ps = append(ps, phones[id])
-			}
-			sort.Strings(ps)
-			out = append(out, ps)
-		}
-		if info.NextAfterID == 0 {
-			break
-		}
-		page.AfterID = info.NextAfterID
+		sort.Strings(ps)
+		out = append(out, ps)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out

@@ -280,21 +280,28 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 	}
 	// A fresh contact none of whose keys another contact holds links to
 	// nobody: it needs no regroup. (A key that crossed maxKeyMembers is
-	// still found through delta, which regroup checks.)
+	// still found through delta, which regroup checks.) The others join
+	// the groups they link to (attachFresh), or are walked where that
+	// cannot be trusted.
+	var attach []*contactd.Contact
 	for _, c := range cs {
 		if !fresh[c.ID] || !seeds[c.ID] {
 			continue
 		}
-		shared := false
+		delete(seeds, c.ID)
 		for _, k := range contactMatchKeys(c) {
 			if h := keys[k.key]; h != nil && h.n >= 2 {
-				shared = true
+				attach = append(attach, c)
 				break
 			}
 		}
-		if !shared {
-			delete(seeds, c.ID)
-		}
+	}
+	crossed, err := tx.attachFresh(ctx, attach, delta, keys)
+	if err != nil {
+		return err
+	}
+	for k := range crossed {
+		delete(delta, k)
 	}
 	return tx.regroupWith(ctx, seeds, delta, keys)
 }
@@ -406,6 +413,9 @@ func (tx *Tx) regroupWith(ctx context.Context, seeds map[int64]bool, delta map[s
 			}
 		}
 	}
+	if len(visited) == 0 {
+		return nil
+	}
 	oldGroup := map[int64]int64{}
 	expanded := map[string]bool{}
 	for len(frontier) > 0 {
@@ -464,7 +474,11 @@ func (tx *Tx) regroupWith(ctx context.Context, seeds map[int64]bool, delta map[s
 		return err
 	}
 	groups := capGroups(linkGroups(keys, visited, dismissed), keys, dismissed)
-	return tx.writeGroups(ctx, ids, oldGroup, groups)
+	gids := map[int64]bool{}
+	for _, g := range oldGroup {
+		gids[g] = true
+	}
+	return tx.writeGroups(ctx, sortedIDs(gids), nil, groups)
 }
 
 // maxGroupSize is the most contacts a duplicate group may hold. Links are
@@ -628,22 +642,28 @@ func pairOf(a, b int64) [2]int64 {
 	return [2]int64{a, b}
 }
 
-// writeGroups replaces the groups of the visited contacts with groups.
-func (tx *Tx) writeGroups(ctx context.Context, visited []int64, oldGroup map[int64]int64, groups []*groupSummary) error {
+// writeGroups replaces the stored groups old with groups. kept names, by
+// group id, members whose row stays as it is: a stored group that every
+// member of stays in, under the same id, only gains rows for its new
+// members rather than being rewritten whole.
+func (tx *Tx) writeGroups(ctx context.Context, old []int64, kept map[int64]map[int64]bool, groups []*groupSummary) error {
 	ws := tx.actor.WorkspaceID
-	if len(oldGroup) > 0 {
-		gidSet := map[int64]bool{}
-		for _, g := range oldGroup {
-			gidSet[g] = true
+	var rewrite []int64
+	for _, gid := range old {
+		if kept[gid] == nil {
+			rewrite = append(rewrite, gid)
 		}
-		for _, chunk := range chunkIDs(sortedIDs(gidSet), 500) {
-			args, marks := inArgs(ws, chunk)
-			if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_groups WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
-				return fmt.Errorf("drop duplicate groups: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
-				return fmt.Errorf("drop duplicate members: %w", err)
-			}
+	}
+	for _, chunk := range chunkIDs(old, 500) {
+		args, marks := inArgs(ws, chunk)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_groups WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
+			return fmt.Errorf("drop duplicate groups: %w", err)
+		}
+	}
+	for _, chunk := range chunkIDs(rewrite, 500) {
+		args, marks := inArgs(ws, chunk)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...); err != nil {
+			return fmt.Errorf("drop duplicate members: %w", err)
 		}
 	}
 	// Batches of bulkChunk rows, however large one group is: a group of
@@ -658,6 +678,9 @@ func (tx *Tx) writeGroups(ctx context.Context, visited []int64, oldGroup map[int
 			return err
 		}
 		for _, id := range g.ids {
+			if kept[gid][id] {
+				continue // its row is still there
+			}
 			if err := ms.add(ctx, ws, id, gid); err != nil {
 				return err
 			}

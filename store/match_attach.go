@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/contactd/contactd"
+	"github.com/contactd/contactd/fuzzy"
+)
+
+// Regrouping a new contact by walking (regroupWith) reloads the keys of
+// every contact its links reach, although the groups those contacts are in
+// already say how they link. In a dense workspace that walk hit
+// maxRegroupVisit on every batch of an import: a fixed cost of a quarter
+// of a second per batch, and past the bound the walk cut direct links of
+// the batch's own contacts (of 1,440 new contacts with a shared key in a
+// 2,000-row batch, links of about a fifth were never looked at). New
+// contacts join the groups they link to instead (attachFresh).
+//
+// A contact this transaction inserted has no group, no dismissals and no
+// stored keys but the ones it was given, so what it changes is the links
+// it brings: pairs of it and the other holders of its keys. The new groups
+// are the stored groups those links reach, united through the new links,
+// which are merged into the stored ones by key as linkGroups would have
+// built them from scratch. Two more rules of linkGroups apply here too:
+//   - a key whose holders now pass maxKeyMembers stops linking: its links
+//     leave the stored groups of its holders, which may fall apart;
+//   - a group of more than maxGroupSize is split along its exact links
+//     (email, phone), and what is still too large is left out (capGroups).
+//
+// One difference from a walk remains by design: a contact left out of
+// review because its component passed maxGroupSize has no stored group to
+// join, so a new contact linked to it forms a group with it alone. That
+// group is a real pair of linked people; the next walk through it (an
+// edit of either) applies the cap to the whole component again.
+
+// attachLink is one key's links among the contacts of a group.
+type attachLink struct {
+	kind string
+	ids  map[int64]bool
+	conf float64
+}
+
+// attachFresh regroups the fresh contacts cs (inserted by this
+// transaction, each holding a key another contact holds) by joining them
+// to the groups they link to. keys holds every holder of the keys the
+// transaction added (holdersOfDelta); delta counts them. It returns the
+// keys whose holders passed maxKeyMembers, which it dealt with: the walk
+// that follows for the transaction's other contacts must not redo them.
+func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map[string]int, keys map[string]*keyHolders) (map[string]bool, error) {
+	crossed := map[string]bool{}
+	for k, d := range delta {
+		now := 0
+		if h := keys[k]; h != nil {
+			now = h.n
+		}
+		if before := now - d; before <= maxKeyMembers && now > maxKeyMembers {
+			crossed[k] = true
+		}
+	}
+	isFresh := make(map[int64]bool, len(cs))
+	for _, c := range cs {
+		isFresh[c.ID] = true
+	}
+	fresh := map[string]*attachLink{}
+	var reached []int64 // contacts there before whose groups change
+	for _, c := range cs {
+		for _, k := range contactMatchKeys(c) {
+			h := keys[k.key]
+			if h == nil || h.n < 2 || h.n > maxKeyMembers {
+				continue
+			}
+			self := -1
+			for i, m := range h.members {
+				if m.id == c.ID {
+					self = i
+				}
+			}
+			if self < 0 {
+				return nil, fmt.Errorf("regroup: contact %d is not among the holders of its key", c.ID)
+			}
+			me := h.members[self]
+			for _, m := range h.members {
+				// A pair of two fresh contacts is taken once, from the
+				// later one; a pair of two older ones is in their groups.
+				if m.id == c.ID || (isFresh[m.id] && m.id > c.ID) {
+					continue
+				}
+				conf := matchConfidence[h.kind]
+				if h.kind != contactd.MatchEmail && h.kind != contactd.MatchPhone {
+					a, b := m.name, me.name // in id order, as linkGroups compares them
+					if m.id > c.ID {
+						a, b = b, a
+					}
+					s, ok := fuzzy.Similar(a, b)
+					if !ok {
+						continue
+					}
+					conf *= s
+				}
+				l := fresh[k.key]
+				if l == nil {
+					l = &attachLink{kind: h.kind, ids: map[int64]bool{}}
+					fresh[k.key] = l
+				}
+				l.ids[c.ID], l.ids[m.id] = true, true
+				l.conf = max(l.conf, conf)
+				if !isFresh[m.id] {
+					reached = append(reached, m.id)
+				}
+			}
+		}
+	}
+	for _, k := range sortedStrings(crossed) {
+		holders, err := tx.allHolders(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		reached = append(reached, holders...)
+	}
+	if len(fresh) == 0 && len(reached) == 0 {
+		return crossed, nil
+	}
+	oldGroup, err := tx.groupsOf(ctx, dedupeIDs(reached))
+	if err != nil {
+		return nil, err
+	}
+	stored, err := tx.storedGroups(ctx, oldGroup)
+	if err != nil {
+		return nil, err
+	}
+	// Every link, stored or new, by key; a stored link names members of
+	// its group only (groups written by walks that maxRegroupVisit cut
+	// could name others) and stops where its key stopped linking.
+	links := map[string]*attachLink{}
+	add := func(key string, l *attachLink) {
+		into := links[key]
+		if into == nil {
+			into = &attachLink{kind: l.kind, ids: map[int64]bool{}}
+			links[key] = into
+		}
+		for id := range l.ids {
+			into.ids[id] = true
+		}
+		into.conf = max(into.conf, l.conf)
+	}
+	for _, g := range stored {
+		members := make(map[int64]bool, len(g.ids))
+		for _, id := range g.ids {
+			members[id] = true
+			oldGroup[id] = g.id
+		}
+		for _, l := range g.links {
+			if crossed[l.Key] {
+				continue
+			}
+			ids := map[int64]bool{}
+			for _, id := range l.ContactIDs {
+				if members[id] {
+					ids[id] = true
+				}
+			}
+			if len(ids) >= 2 {
+				add(l.Key, &attachLink{kind: l.Match, ids: ids, conf: l.Confidence})
+			}
+		}
+	}
+	for key, l := range fresh {
+		add(key, l)
+	}
+	groups := capAttached(groupLinks(links))
+	if err := tx.replaceGroups(ctx, stored, groups); err != nil {
+		return nil, err
+	}
+	return crossed, nil
+}
+
+// groupLinks joins links into groups: the connected contacts, each group
+// with its links, as linkGroups orders them.
+func groupLinks(links map[string]*attachLink) []*groupSummary {
+	uf := unionFind{}
+	for _, l := range links {
+		var first int64 = -1
+		for id := range l.ids {
+			if first < 0 {
+				first = id
+			} else {
+				uf.union(first, id)
+			}
+		}
+	}
+	byRoot := map[int64]*groupSummary{}
+	members := map[int64]map[int64]bool{}
+	for _, key := range sortedStrings(links) {
+		l := links[key]
+		var root int64
+		for id := range l.ids {
+			root = uf.find(id)
+			break
+		}
+		g := byRoot[root]
+		if g == nil {
+			g = &groupSummary{}
+			byRoot[root] = g
+			members[root] = map[int64]bool{}
+		}
+		for id := range l.ids {
+			members[root][id] = true
+		}
+		g.links = append(g.links, contactd.DuplicateLink{Match: l.kind, Key: key, Confidence: round3(l.conf), ContactIDs: sortedIDs(l.ids)})
+	}
+	out := make([]*groupSummary, 0, len(byRoot))
+	for _, root := range sortedKeys(byRoot) {
+		g := byRoot[root]
+		g.ids = sortedIDs(members[root])
+		sort.SliceStable(g.links, func(i, j int) bool { return strongerLink(g.links[i], g.links[j]) })
+		g.rank = matchRank[g.links[0].Match]
+		out = append(out, g)
+	}
+	return out
+}
+
+// capAttached applies capGroups' rule to groups made from links: one of
+// more than maxGroupSize is split along its exact links, and the parts
+// still too large are left out.
+func capAttached(groups []*groupSummary) []*groupSummary {
+	var out []*groupSummary
+	for _, g := range groups {
+		if len(g.ids) <= maxGroupSize {
+			out = append(out, g)
+			continue
+		}
+		exact := map[string]*attachLink{}
+		for _, l := range g.links {
+			if l.Match != contactd.MatchEmail && l.Match != contactd.MatchPhone {
+				continue
+			}
+			ids := make(map[int64]bool, len(l.ContactIDs))
+			for _, id := range l.ContactIDs {
+				ids[id] = true
+			}
+			exact[l.Key] = &attachLink{kind: l.Match, ids: ids, conf: l.Confidence}
+		}
+		for _, sub := range groupLinks(exact) {
+			if len(sub.ids) <= maxGroupSize {
+				out = append(out, sub)
+			}
+		}
+	}
+	return out
+}
+
+// replaceGroups stores groups in place of the stored ones they were made
+// from. Most are one stored group with new contacts added, under the same
+// id (new contacts have the highest ids): its members' rows stay and only
+// the new members are added.
+func (tx *Tx) replaceGroups(ctx context.Context, stored []*storedGroup, groups []*groupSummary) error {
+	byID := make(map[int64]*storedGroup, len(stored))
+	old := make([]int64, len(stored))
+	for i, g := range stored {
+		byID[g.id], old[i] = g, g.id
+	}
+	kept := map[int64]map[int64]bool{}
+	for _, g := range groups {
+		s := byID[g.ids[0]]
+		if s == nil {
+			continue
+		}
+		in := make(map[int64]bool, len(g.ids))
+		for _, id := range g.ids {
+			in[id] = true
+		}
+		all := true
+		for _, id := range s.ids {
+			all = all && in[id]
+		}
+		if all {
+			members := make(map[int64]bool, len(s.ids))
+			for _, id := range s.ids {
+				members[id] = true
+			}
+			kept[s.id] = members
+		}
+	}
+	return tx.writeGroups(ctx, old, kept, groups)
+}
+
+// storedGroup is a group as duplicate_groups and duplicate_members hold it.
+type storedGroup struct {
+	id    int64
+	ids   []int64
+	links []contactd.DuplicateLink
+}
+
+// storedGroups loads the groups named in byContact (contact -> group).
+func (tx *Tx) storedGroups(ctx context.Context, byContact map[int64]int64) ([]*storedGroup, error) {
+	set := map[int64]bool{}
+	for _, g := range byContact {
+		set[g] = true
+	}
+	gids := sortedIDs(set)
+	byID := make(map[int64]*storedGroup, len(gids))
+	var out []*storedGroup
+	for _, chunk := range chunkIDs(gids, 500) {
+		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
+		rows, err := tx.QueryContext(ctx, `SELECT group_id, summary FROM duplicate_groups WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("load duplicate groups: %w", err)
+		}
+		for rows.Next() {
+			g := &storedGroup{}
+			var summary []byte
+			if err := rows.Scan(&g.id, &summary); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("load duplicate groups: %w", err)
+			}
+			if err := json.Unmarshal(summary, &g.links); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("duplicate group %d: bad summary: %w", g.id, err)
+			}
+			byID[g.id] = g
+			out = append(out, g)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load duplicate groups: %w", err)
+		}
+		// No ORDER BY: SQLite would walk the workspace's members in
+		// contact order to give it, rather than look up the groups.
+		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args, func(id, gid int64) {
+			if g := byID[gid]; g != nil {
+				g.ids = append(g.ids, id)
+			}
+		}); err != nil {
+			return nil, fmt.Errorf("load duplicate members: %w", err)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	for _, g := range out {
+		sort.Slice(g.ids, func(i, j int) bool { return g.ids[i] < g.ids[j] })
+	}
+	return out, nil
+}
+
+// unionFind joins contacts into components; the smallest id is the root.
+type unionFind map[int64]int64
+
+func (u unionFind) find(x int64) int64 {
+	p, ok := u[x]
+	if !ok || p == x {
+		return x
+	}
+	r := u.find(p)
+	u[x] = r
+	return r
+}
+
+func (u unionFind) union(a, b int64) {
+	ra, rb := u.find(a), u.find(b)
+	switch {
+	case ra < rb:
+		u[rb] = ra
+	case rb < ra:
+		u[ra] = rb
+	}
+}
+
+func sortedStrings[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
