@@ -36,13 +36,6 @@ import (
 // group is a real pair of linked people; the next walk through it (an
 // edit of either) applies the cap to the whole component again.
 
-// attachLink is one key's links among the contacts of a group.
-type attachLink struct {
-	kind string
-	ids  map[int64]bool
-	conf float64
-}
-
 // attachFresh regroups the fresh contacts cs (inserted by this
 // transaction, each holding a key another contact holds) by joining them
 // to the groups they link to. keys holds every holder of the keys the
@@ -64,7 +57,7 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 	for _, c := range cs {
 		isFresh[c.ID] = true
 	}
-	fresh := map[string]*attachLink{}
+	fresh := map[string]*keyLinks{}
 	var reached []int64 // contacts there before whose groups change
 	for _, c := range cs {
 		for _, k := range contactMatchKeys(c) {
@@ -100,13 +93,7 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 					}
 					conf *= s
 				}
-				l := fresh[k.key]
-				if l == nil {
-					l = &attachLink{kind: h.kind, ids: map[int64]bool{}}
-					fresh[k.key] = l
-				}
-				l.ids[c.ID], l.ids[m.id] = true, true
-				l.conf = max(l.conf, conf)
+				fresh[k.key] = fresh[k.key].add(h.kind, m.id, c.ID, conf)
 				if !isFresh[m.id] {
 					reached = append(reached, m.id)
 				}
@@ -131,21 +118,12 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 	if err != nil {
 		return nil, err
 	}
-	// Every link, stored or new, by key; a stored link names members of
-	// its group only (groups written by walks that maxRegroupVisit cut
-	// could name others) and stops where its key stopped linking.
-	links := map[string]*attachLink{}
-	add := func(key string, l *attachLink) {
-		into := links[key]
-		if into == nil {
-			into = &attachLink{kind: l.kind, ids: map[int64]bool{}}
-			links[key] = into
-		}
-		for id := range l.ids {
-			into.ids[id] = true
-		}
-		into.conf = max(into.conf, l.conf)
-	}
+	// Every link, stored or new, by key. A stored link joins contacts of
+	// one group, which are connected anyway, so it is taken as a chain of
+	// pairs at its confidence; it names members of its group only
+	// (summaries written before groupLinks could name others) and stops
+	// where its key stopped linking.
+	links := fresh
 	for _, g := range stored {
 		members := make(map[int64]bool, len(g.ids))
 		for _, id := range g.ids {
@@ -153,22 +131,10 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 			oldGroup[id] = g.id
 		}
 		for _, l := range g.links {
-			if crossed[l.Key] {
-				continue
-			}
-			ids := map[int64]bool{}
-			for _, id := range l.ContactIDs {
-				if members[id] {
-					ids[id] = true
-				}
-			}
-			if len(ids) >= 2 {
-				add(l.Key, &attachLink{kind: l.Match, ids: ids, conf: l.Confidence})
+			if !crossed[l.Key] {
+				links[l.Key] = chainLinks(links[l.Key], l, members)
 			}
 		}
-	}
-	for key, l := range fresh {
-		add(key, l)
 	}
 	groups := capAttached(groupLinks(links))
 	if err := tx.replaceGroups(ctx, stored, groups); err != nil {
@@ -177,49 +143,20 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 	return crossed, nil
 }
 
-// groupLinks joins links into groups: the connected contacts, each group
-// with its links, as linkGroups orders them.
-func groupLinks(links map[string]*attachLink) []*groupSummary {
-	uf := unionFind{}
-	for _, l := range links {
-		var first int64 = -1
-		for id := range l.ids {
-			if first < 0 {
-				first = id
-			} else {
-				uf.union(first, id)
-			}
+// chainLinks adds to into the members of link as a chain of pairs at
+// the link's confidence.
+func chainLinks(into *keyLinks, link contactd.DuplicateLink, members map[int64]bool) *keyLinks {
+	prev := int64(-1)
+	for _, id := range link.ContactIDs {
+		if !members[id] {
+			continue
 		}
+		if prev >= 0 {
+			into = into.add(link.Match, prev, id, link.Confidence)
+		}
+		prev = id
 	}
-	byRoot := map[int64]*groupSummary{}
-	members := map[int64]map[int64]bool{}
-	for _, key := range sortedStrings(links) {
-		l := links[key]
-		var root int64
-		for id := range l.ids {
-			root = uf.find(id)
-			break
-		}
-		g := byRoot[root]
-		if g == nil {
-			g = &groupSummary{}
-			byRoot[root] = g
-			members[root] = map[int64]bool{}
-		}
-		for id := range l.ids {
-			members[root][id] = true
-		}
-		g.links = append(g.links, contactd.DuplicateLink{Match: l.kind, Key: key, Confidence: round3(l.conf), ContactIDs: sortedIDs(l.ids)})
-	}
-	out := make([]*groupSummary, 0, len(byRoot))
-	for _, root := range sortedKeys(byRoot) {
-		g := byRoot[root]
-		g.ids = sortedIDs(members[root])
-		sort.SliceStable(g.links, func(i, j int) bool { return strongerLink(g.links[i], g.links[j]) })
-		g.rank = matchRank[g.links[0].Match]
-		out = append(out, g)
-	}
-	return out
+	return into
 }
 
 // capAttached applies capGroups' rule to groups made from links: one of
@@ -232,16 +169,11 @@ func capAttached(groups []*groupSummary) []*groupSummary {
 			out = append(out, g)
 			continue
 		}
-		exact := map[string]*attachLink{}
+		exact := map[string]*keyLinks{}
 		for _, l := range g.links {
-			if l.Match != contactd.MatchEmail && l.Match != contactd.MatchPhone {
-				continue
+			if l.Match == contactd.MatchEmail || l.Match == contactd.MatchPhone {
+				exact[l.Key] = chainLinks(exact[l.Key], l, inGroup(g.ids))
 			}
-			ids := make(map[int64]bool, len(l.ContactIDs))
-			for _, id := range l.ContactIDs {
-				ids[id] = true
-			}
-			exact[l.Key] = &attachLink{kind: l.Match, ids: ids, conf: l.Confidence}
 		}
 		for _, sub := range groupLinks(exact) {
 			if len(sub.ids) <= maxGroupSize {
@@ -342,6 +274,14 @@ func (tx *Tx) storedGroups(ctx context.Context, byContact map[int64]int64) ([]*s
 		sort.Slice(g.ids, func(i, j int) bool { return g.ids[i] < g.ids[j] })
 	}
 	return out, nil
+}
+
+func inGroup(ids []int64) map[int64]bool {
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
 }
 
 // unionFind joins contacts into components; the smallest id is the root.

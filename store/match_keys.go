@@ -530,46 +530,11 @@ type groupSummary struct {
 // linkGroups links the visited contacts through keys and returns the
 // connected groups of two or more, each with its links.
 func linkGroups(keys map[string]*keyHolders, visited map[int64]bool, dismissed map[[2]int64]bool) []*groupSummary {
-	parent := map[int64]int64{}
-	var find func(int64) int64
-	find = func(x int64) int64 {
-		p, ok := parent[x]
-		if !ok || p == x {
-			return x
-		}
-		r := find(p)
-		parent[x] = r
-		return r
-	}
-	union := func(a, b int64) {
-		ra, rb := find(a), find(b)
-		if ra == rb {
-			return
-		}
-		if ra < rb {
-			parent[rb] = ra
-		} else {
-			parent[ra] = rb
-		}
-	}
-	type link struct {
-		key  string
-		ids  map[int64]bool
-		conf float64
-		kind string
-	}
-	var links []*link
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		h := keys[k]
+	links := map[string]*keyLinks{}
+	for k, h := range keys {
 		if h.n < 2 || h.n > maxKeyMembers {
 			continue
 		}
-		var l *link
 		for i, a := range h.members {
 			for _, b := range h.members[i+1:] {
 				if !visited[a.id] || !visited[b.id] || dismissed[pairOf(a.id, b.id)] {
@@ -583,38 +548,83 @@ func linkGroups(keys map[string]*keyHolders, visited map[int64]bool, dismissed m
 					}
 					conf *= s
 				}
-				if l == nil {
-					l = &link{key: k, ids: map[int64]bool{}, kind: h.kind}
-					links = append(links, l)
-				}
-				l.ids[a.id], l.ids[b.id] = true, true
-				l.conf = max(l.conf, conf)
-				union(a.id, b.id)
+				links[k] = links[k].add(h.kind, a.id, b.id, conf)
 			}
 		}
 	}
-	byRoot := map[int64]*groupSummary{}
+	return groupLinks(links)
+}
+
+// keyLinks is what one key links: pairs of contacts, each with the
+// confidence of its link.
+type keyLinks struct {
+	kind  string
+	pairs []linkPair
+}
+
+type linkPair struct {
+	a, b int64
+	conf float64
+}
+
+// add records a link of a and b; on a nil l it starts the key's links.
+func (l *keyLinks) add(kind string, a, b int64, conf float64) *keyLinks {
+	if l == nil {
+		l = &keyLinks{kind: kind}
+	}
+	l.pairs = append(l.pairs, linkPair{a, b, conf})
+	return l
+}
+
+// groupLinks joins linked contacts into groups: the connected ones, each
+// group with one link per key that links inside it (the contacts it links
+// there and its strongest confidence), strongest link first. A key whose
+// pairs fall into two groups is a link of each: two Priya Sharmas and two
+// Rahul Vermas sharing a blocking key are two groups, not one.
+func groupLinks(links map[string]*keyLinks) []*groupSummary {
+	uf := unionFind{}
 	for _, l := range links {
-		var root int64
-		for id := range l.ids {
-			root = find(id)
-			break
-		}
-		g := byRoot[root]
-		if g == nil {
-			g = &groupSummary{}
-			byRoot[root] = g
-		}
-		g.links = append(g.links, contactd.DuplicateLink{Match: l.kind, Key: l.key, Confidence: round3(l.conf), ContactIDs: sortedIDs(l.ids)})
-	}
-	var out []*groupSummary
-	for _, id := range sortedIDs(visited) {
-		if g := byRoot[find(id)]; g != nil {
-			g.ids = append(g.ids, id)
+		for _, p := range l.pairs {
+			uf.union(p.a, p.b)
 		}
 	}
-	for _, root := range sortedKeys(byRoot) {
-		g := byRoot[root]
+	byRoot := map[int64]*groupSummary{}
+	members := map[int64]map[int64]bool{}
+	for _, k := range sortedStrings(links) {
+		l := links[k]
+		type part struct {
+			ids  map[int64]bool
+			conf float64
+		}
+		parts := map[int64]*part{}
+		for _, p := range l.pairs {
+			r := uf.find(p.a)
+			pt := parts[r]
+			if pt == nil {
+				pt = &part{ids: map[int64]bool{}}
+				parts[r] = pt
+			}
+			pt.ids[p.a], pt.ids[p.b] = true, true
+			pt.conf = max(pt.conf, p.conf)
+		}
+		for _, r := range sortedKeys(parts) {
+			pt := parts[r]
+			g := byRoot[r]
+			if g == nil {
+				g = &groupSummary{}
+				byRoot[r] = g
+				members[r] = map[int64]bool{}
+			}
+			for id := range pt.ids {
+				members[r][id] = true
+			}
+			g.links = append(g.links, contactd.DuplicateLink{Match: l.kind, Key: k, Confidence: round3(pt.conf), ContactIDs: sortedIDs(pt.ids)})
+		}
+	}
+	out := make([]*groupSummary, 0, len(byRoot))
+	for _, r := range sortedKeys(byRoot) {
+		g := byRoot[r]
+		g.ids = sortedIDs(members[r])
 		sort.SliceStable(g.links, func(i, j int) bool { return strongerLink(g.links[i], g.links[j]) })
 		g.rank = matchRank[g.links[0].Match]
 		out = append(out, g)
