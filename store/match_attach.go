@@ -125,11 +125,7 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 	// where its key stopped linking.
 	links := fresh
 	for _, g := range stored {
-		members := make(map[int64]bool, len(g.ids))
-		for _, id := range g.ids {
-			members[id] = true
-			oldGroup[id] = g.id
-		}
+		members := inGroup(g.ids)
 		for _, l := range g.links {
 			if !crossed[l.Key] {
 				links[l.Key] = chainLinks(links[l.Key], l, members)
@@ -200,20 +196,13 @@ func (tx *Tx) replaceGroups(ctx context.Context, stored []*storedGroup, groups [
 		if s == nil {
 			continue
 		}
-		in := make(map[int64]bool, len(g.ids))
-		for _, id := range g.ids {
-			in[id] = true
-		}
+		in := inGroup(g.ids)
 		all := true
 		for _, id := range s.ids {
 			all = all && in[id]
 		}
 		if all {
-			members := make(map[int64]bool, len(s.ids))
-			for _, id := range s.ids {
-				members[id] = true
-			}
-			kept[s.id] = members
+			kept[s.id] = inGroup(s.ids)
 		}
 	}
 	return tx.writeGroups(ctx, old, kept, groups)
@@ -276,6 +265,7 @@ func (tx *Tx) storedGroups(ctx context.Context, byContact map[int64]int64) ([]*s
 	return out, nil
 }
 
+// inGroup is the set of ids.
 func inGroup(ids []int64) map[int64]bool {
 	set := make(map[int64]bool, len(ids))
 	for _, id := range ids {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/contactd/contactd"
@@ -22,39 +23,11 @@ import (
 func TestAttachedGroupsAreTheGroupsFromScratch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := storetest.Workspace(t, db, "acme")
-		r := rand.New(rand.NewPCG(3, 9))
-		firsts := []string{"Priya", "Priyaa", "Rahul", "Rahool", "Ananya", "Vikram", "Meera", "Arjun",
-			"Kavya", "Rohan", "Sneha", "Aditya", "Ishita", "Karan", "Divya", "Nikhil", "Pooja", "Sanjay", "Tara", "Varun"}
-		lasts := []string{"Sharma", "Iyer", "Reddy", "Nair", "Gupta", "Menon", "Das", "Bose", "Kapoor", "Joshi", "Rao", "Pillai"}
-		companies := []string{"Infosys", "Zoho", "Tata Motors", ""}
-		cities := []string{"Pune", "Chennai", ""}
-		domains := []string{"acme.in", "globex.com", "initech.co"}
-		n := 0
-		person := func() contactd.ContactInput {
-			n++
-			in := contactd.ContactInput{
-				PhoneE164: fmt.Sprintf("+9198%08d", n),
-				FirstName: firsts[r.IntN(len(firsts))],
-				LastName:  lasts[r.IntN(len(lasts))],
-				Company:   companies[r.IntN(len(companies))],
-				City:      cities[r.IntN(len(cities))],
-			}
-			switch r.IntN(8) {
-			case 0, 1:
-				in.Email = fmt.Sprintf("box%d@gmail.com", r.IntN(120)) // shared with someone, often
-			case 2:
-				in.AltPhones = []string{fmt.Sprintf("+9198%08d", 1+r.IntN(n))} // an earlier person's phone
-			case 3:
-				in.Email = "frontdesk@gmail.com" // soon held by more than maxKeyMembers
-			case 4:
-				in.Email = fmt.Sprintf("p%d@%s", n, domains[r.IntN(len(domains))]) // a work address: name links by domain
-			}
-			return in
-		}
+		p := newPeople(3)
 		for batch := 0; batch < 10; batch++ {
 			var inputs []contactd.ContactInput
 			for i := 0; i < 50; i++ {
-				inputs = append(inputs, person())
+				inputs = append(inputs, p.next())
 			}
 			res, err := db.CreateContacts(ctx, inputs)
 			if err != nil {
@@ -66,41 +39,150 @@ func TestAttachedGroupsAreTheGroupsFromScratch(t *testing.T) {
 				}
 			}
 		}
-		got := allGroups(t, db, ctx)
-		if err := db.RegroupAll(ctx); err != nil {
+		sameGroupsFromScratch(t, db, ctx)
+	})
+}
+
+// An import batch both creates contacts (which join groups) and updates
+// others (whose changed keys are walked), and a row may repeat a contact
+// the same batch created. Whatever the order the two ways run in, the
+// groups must be the groups from scratch.
+func TestImportedGroupsAreTheGroupsFromScratch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := storetest.Workspace(t, db, "acme")
+		p := newPeople(5)
+		var existing []contactd.ContactInput
+		for i := 0; i < 200; i++ {
+			existing = append(existing, p.next())
+		}
+		if _, err := db.CreateContacts(ctx, existing); err != nil {
 			t.Fatal(err)
 		}
-		want := allGroups(t, db, ctx)
-		if len(want) < 20 {
-			t.Fatalf("only %d groups: the data should make many", len(want))
+		f, err := db.StoreFile(ctx, "contacts.csv", strings.NewReader("phone\n"), 1<<20)
+		if err != nil {
+			t.Fatal(err)
 		}
-		// Components past maxGroupSize are split from scratch but not
-		// when a new contact joins what is left of them (see
-		// attachFresh): the data must not make any.
-		for _, g := range want {
-			if len(g.ContactIDs) > 60 {
-				t.Fatalf("a group of %d: the data should make small ones", len(g.ContactIDs))
-			}
+		imp, err := db.CreateImport(ctx, f.ID, "contacts.csv", contactd.ImportOptions{Mode: contactd.ModeCreateOrUpdate, MatchOn: contactd.MatchOnPhone})
+		if err != nil {
+			t.Fatal(err)
 		}
-
-		kinds := map[string]bool{}
-		for _, g := range want {
-			for _, l := range g.Links {
-				kinds[l.Match] = true
-			}
+		if err := db.StartImport(ctx, imp.ID, "utf-8", ",", []string{"phone"}, map[string]string{"phone": "phone_e164"}, 400); err != nil {
+			t.Fatal(err)
 		}
-		if len(kinds) < 5 {
-			t.Fatalf("links of kinds %v only: the data should link by email, phone and names", kinds)
+		if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, want) {
-			for i := range min(len(got), len(want)) {
-				if !reflect.DeepEqual(got[i], want[i]) {
-					t.Fatalf("group %d after the writes:\n%+v\nfrom scratch:\n%+v", i, got[i], want[i])
+		r := rand.New(rand.NewPCG(7, 7))
+		var rows []contactd.ImportRow
+		for len(rows) < 400 {
+			in := p.next()
+			switch r.IntN(10) {
+			case 0, 1, 2: // an earlier person again, somewhere else and with another address
+				in.PhoneE164 = existing[r.IntN(len(existing))].PhoneE164
+				in.City = p.cities[r.IntN(len(p.cities))]
+			case 3: // a person of this file again
+				if len(rows) > 0 {
+					in.PhoneE164 = rows[r.IntN(len(rows))].Input.PhoneE164
 				}
 			}
-			t.Fatalf("%d groups after the writes, %d from scratch", len(got), len(want))
+			rows = append(rows, contactd.ImportRow{Line: len(rows) + 2, Input: in})
 		}
+		for start := 0; start < len(rows); start += 50 {
+			if _, err := db.ApplyImportBatch(ctx, imp, int64(start), rows[start:start+50]); err != nil {
+				t.Fatalf("batch at %d: %v", start, err)
+			}
+		}
+		if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
+			t.Fatal(err)
+		}
+		if imp.Created < 200 || imp.Updated < 80 {
+			t.Fatalf("%d created, %d updated: the file should do plenty of both", imp.Created, imp.Updated)
+		}
+		sameGroupsFromScratch(t, db, ctx)
 	})
+}
+
+// people makes contacts who meet by email, by phone and by similar names
+// in a company, a city or an email domain; more than maxKeyMembers share
+// one address.
+type people struct {
+	r                                         *rand.Rand
+	n                                         int
+	firsts, lasts, companies, cities, domains []string
+}
+
+func newPeople(seed uint64) *people {
+	return &people{
+		r: rand.New(rand.NewPCG(seed, 9)),
+		firsts: []string{"Priya", "Priyaa", "Rahul", "Rahool", "Ananya", "Vikram", "Meera", "Arjun",
+			"Kavya", "Rohan", "Sneha", "Aditya", "Ishita", "Karan", "Divya", "Nikhil", "Pooja", "Sanjay", "Tara", "Varun"},
+		lasts:     []string{"Sharma", "Iyer", "Reddy", "Nair", "Gupta", "Menon", "Das", "Bose", "Kapoor", "Joshi", "Rao", "Pillai"},
+		companies: []string{"Infosys", "Zoho", "Tata Motors", ""},
+		cities:    []string{"Pune", "Chennai", ""},
+		domains:   []string{"acme.in", "globex.com", "initech.co"},
+	}
+}
+
+func (p *people) next() contactd.ContactInput {
+	p.n++
+	r := p.r
+	in := contactd.ContactInput{
+		PhoneE164: fmt.Sprintf("+9198%08d", p.n),
+		FirstName: p.firsts[r.IntN(len(p.firsts))],
+		LastName:  p.lasts[r.IntN(len(p.lasts))],
+		Company:   p.companies[r.IntN(len(p.companies))],
+		City:      p.cities[r.IntN(len(p.cities))],
+	}
+	switch r.IntN(8) {
+	case 0, 1:
+		in.Email = fmt.Sprintf("box%d@gmail.com", r.IntN(120)) // shared with someone, often
+	case 2:
+		in.AltPhones = []string{fmt.Sprintf("+9198%08d", 1+r.IntN(p.n))} // an earlier person's phone
+	case 3:
+		in.Email = "frontdesk@gmail.com" // soon held by more than maxKeyMembers
+	case 4:
+		in.Email = fmt.Sprintf("p%d@%s", p.n, p.domains[r.IntN(len(p.domains))]) // a work address: name links by domain
+	}
+	return in
+}
+
+// sameGroupsFromScratch fails unless the workspace's groups are the ones a
+// regroup of all its contacts makes, link for link.
+func sameGroupsFromScratch(t *testing.T, db *store.DB, ctx context.Context) {
+	t.Helper()
+	got := allGroups(t, db, ctx)
+	if err := db.RegroupAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := allGroups(t, db, ctx)
+	if len(want) < 20 {
+		t.Fatalf("only %d groups: the data should make many", len(want))
+	}
+	// Components past maxGroupSize are split from scratch but not when a
+	// new contact joins what is left of them (see attachFresh): the data
+	// must not make any.
+	for _, g := range want {
+		if len(g.ContactIDs) > 60 {
+			t.Fatalf("a group of %d: the data should make small ones", len(g.ContactIDs))
+		}
+	}
+	kinds := map[string]bool{}
+	for _, g := range want {
+		for _, l := range g.Links {
+			kinds[l.Match] = true
+		}
+	}
+	if len(kinds) < 5 {
+		t.Fatalf("links of kinds %v only: the data should link by email, phone and names in three contexts", kinds)
+	}
+	if !reflect.DeepEqual(got, want) {
+		for i := range min(len(got), len(want)) {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("group %d after the writes:\n%+v\nfrom scratch:\n%+v", i, got[i], want[i])
+			}
+		}
+		t.Fatalf("%d groups after the writes, %d from scratch", len(got), len(want))
+	}
 }
 
 // allGroups lists every duplicate group of the workspace in id order.

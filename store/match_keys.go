@@ -279,10 +279,10 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 		return err
 	}
 	// A fresh contact none of whose keys another contact holds links to
-	// nobody: it needs no regroup. (A key that crossed maxKeyMembers is
-	// still found through delta, which regroup checks.) The others join
-	// the groups they link to (attachFresh), or are walked where that
-	// cannot be trusted.
+	// nobody: it needs no regroup. The others join the groups they link
+	// to (attachFresh), which also unlinks the holders of keys that passed
+	// maxKeyMembers. The walk does the rest: contacts that were there
+	// before, and keys that fell back under the limit.
 	var attach []*contactd.Contact
 	for _, c := range cs {
 		if !fresh[c.ID] || !seeds[c.ID] {
