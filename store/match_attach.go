@@ -38,27 +38,16 @@ import (
 
 // attachFresh regroups the fresh contacts cs (inserted by this
 // transaction, each holding a key another contact holds) by joining them
-// to the groups they link to. keys holds every holder of the keys the
-// transaction added (holdersOfDelta); delta counts them. It returns the
-// keys whose holders passed maxKeyMembers, which it dealt with: the walk
-// that follows for the transaction's other contacts must not redo them.
-func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map[string]int, keys map[string]*keyHolders) (map[string]bool, error) {
-	crossed := map[string]bool{}
-	for k, d := range delta {
-		now := 0
-		if h := keys[k]; h != nil {
-			now = h.n
-		}
-		if before := now - d; before <= maxKeyMembers && now > maxKeyMembers {
-			crossed[k] = true
-		}
-	}
+// to the groups they link to, and unlinks the holders of the keys that
+// passed maxKeyMembers (crossed). keys holds every holder of the keys the
+// transaction added (holdersOfDelta).
+func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, crossed map[string]bool, keys map[string]*keyHolders) error {
 	isFresh := make(map[int64]bool, len(cs))
 	for _, c := range cs {
 		isFresh[c.ID] = true
 	}
 	fresh := map[string]*keyLinks{}
-	var reached []int64 // contacts there before whose groups change
+	var reached []int64 // contacts whose groups change
 	for _, c := range cs {
 		for _, k := range contactMatchKeys(c) {
 			h := keys[k.key]
@@ -72,7 +61,7 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 				}
 			}
 			if self < 0 {
-				return nil, fmt.Errorf("regroup: contact %d is not among the holders of its key", c.ID)
+				return fmt.Errorf("regroup: contact %d is not among the holders of its key", c.ID)
 			}
 			me := h.members[self]
 			for _, m := range h.members {
@@ -94,29 +83,29 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 					conf *= s
 				}
 				fresh[k.key] = fresh[k.key].add(h.kind, m.id, c.ID, conf)
-				if !isFresh[m.id] {
-					reached = append(reached, m.id)
-				}
+				// Fresh ones too: the walk of the transaction's other
+				// contacts may have put them in groups already.
+				reached = append(reached, m.id, c.ID)
 			}
 		}
 	}
 	for _, k := range sortedStrings(crossed) {
 		holders, err := tx.allHolders(ctx, k)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		reached = append(reached, holders...)
 	}
 	if len(fresh) == 0 && len(reached) == 0 {
-		return crossed, nil
+		return nil
 	}
 	oldGroup, err := tx.groupsOf(ctx, dedupeIDs(reached))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	stored, err := tx.storedGroups(ctx, oldGroup)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Every link, stored or new, by key. A stored link joins contacts of
 	// one group, which are connected anyway, so it is taken as a chain of
@@ -132,11 +121,23 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, delta map
 			}
 		}
 	}
-	groups := capAttached(groupLinks(links))
-	if err := tx.replaceGroups(ctx, stored, groups); err != nil {
-		return nil, err
+	return tx.replaceGroups(ctx, stored, capAttached(groupLinks(links)))
+}
+
+// crossedKeys lists the keys of delta whose holders passed maxKeyMembers
+// with this change: they stop linking anyone.
+func crossedKeys(delta map[string]int, keys map[string]*keyHolders) map[string]bool {
+	crossed := map[string]bool{}
+	for k, d := range delta {
+		now := 0
+		if h := keys[k]; h != nil {
+			now = h.n
+		}
+		if before := now - d; before <= maxKeyMembers && now > maxKeyMembers {
+			crossed[k] = true
+		}
 	}
-	return crossed, nil
+	return crossed
 }
 
 // chainLinks adds to into the members of link as a chain of pairs at

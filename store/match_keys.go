@@ -281,8 +281,12 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 	// A fresh contact none of whose keys another contact holds links to
 	// nobody: it needs no regroup. The others join the groups they link
 	// to (attachFresh), which also unlinks the holders of keys that passed
-	// maxKeyMembers. The walk does the rest: contacts that were there
-	// before, and keys that fell back under the limit.
+	// maxKeyMembers. The walk does the rest, first: contacts that were
+	// there before, and keys that fell back under the limit. First,
+	// because attachFresh trusts the stored groups, and those of contacts
+	// this transaction changed are stale until walked: an updated contact
+	// that left a city still tied its old group together, and a new
+	// contact joining that group made it pass maxGroupSize and fall apart.
 	var attach []*contactd.Contact
 	for _, c := range cs {
 		if !fresh[c.ID] || !seeds[c.ID] {
@@ -296,14 +300,17 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 			}
 		}
 	}
-	crossed, err := tx.attachFresh(ctx, attach, delta, keys)
-	if err != nil {
+	crossed := crossedKeys(delta, keys)
+	walked := make(map[string]int, len(delta))
+	for k, d := range delta {
+		if !crossed[k] {
+			walked[k] = d
+		}
+	}
+	if err := tx.regroupWith(ctx, seeds, walked, keys); err != nil {
 		return err
 	}
-	for k := range crossed {
-		delete(delta, k)
-	}
-	return tx.regroupWith(ctx, seeds, delta, keys)
+	return tx.attachFresh(ctx, attach, crossed, keys)
 }
 
 // keysOf loads the stored keys of ids.
