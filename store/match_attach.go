@@ -19,12 +19,13 @@ import (
 // 2,000-row batch, links of about a fifth were never looked at). New
 // contacts join the groups they link to instead (attachFresh).
 //
-// A contact this transaction inserted has no group, no dismissals and no
-// stored keys but the ones it was given, so what it changes is the links
-// it brings: pairs of it and the other holders of its keys. The new groups
-// are the stored groups those links reach, united through the new links,
-// which are merged into the stored ones by key as linkGroups would have
-// built them from scratch. Two more rules of linkGroups apply here too:
+// A contact this transaction inserted has no dismissals, no stored keys
+// but the ones it was given, and no group but one the walk of the
+// transaction's edited contacts (which runs first) may have given it, so
+// what it changes is the links it brings: pairs of it and the other
+// holders of its keys. The new groups are the stored groups those links
+// reach, united through the new links, which are merged into the stored
+// ones by key as linkGroups would have built them from scratch. Two more rules of linkGroups apply here too:
 //   - a key whose holders now pass maxKeyMembers stops linking: its links
 //     leave the stored groups of its holders, which may fall apart;
 //   - a group of more than maxGroupSize is split along its exact links

@@ -62,20 +62,7 @@ func TestImportedGroupsAreTheGroupsFromScratch(t *testing.T) {
 		if _, err := db.CreateContacts(ctx, existing); err != nil {
 			t.Fatal(err)
 		}
-		f, err := db.StoreFile(ctx, "contacts.csv", strings.NewReader("phone\n"), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := db.CreateImport(ctx, f.ID, "contacts.csv", contactd.ImportOptions{Mode: contactd.ModeCreateOrUpdate, MatchOn: contactd.MatchOnPhone})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.StartImport(ctx, imp.ID, "utf-8", ",", []string{"phone"}, map[string]string{"phone": "phone_e164"}, 400); err != nil {
-			t.Fatal(err)
-		}
-		if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
-			t.Fatal(err)
-		}
+		imp := runningImport(t, db, ctx, 400)
 		r := rand.New(rand.NewPCG(7, 7))
 		var rows []contactd.ImportRow
 		for len(rows) < 400 {
@@ -96,7 +83,8 @@ func TestImportedGroupsAreTheGroupsFromScratch(t *testing.T) {
 				t.Fatalf("batch at %d: %v", start, err)
 			}
 		}
-		if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
+		imp, err := db.FindImportByID(ctx, imp.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if imp.Created < 200 || imp.Updated < 80 {
@@ -145,20 +133,7 @@ func TestImportWalksUpdatesBeforeJoiningGroups(t *testing.T) {
 		if sizes := groupSizes(allGroups(t, db, ctx)); !reflect.DeepEqual(sizes, []int{61, 45}) {
 			t.Fatalf("groups of %v before the import, want 61 and 45", sizes)
 		}
-		f, err := db.StoreFile(ctx, "contacts.csv", strings.NewReader("phone\n"), 1<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		imp, err := db.CreateImport(ctx, f.ID, "contacts.csv", contactd.ImportOptions{Mode: contactd.ModeCreateOrUpdate, MatchOn: contactd.MatchOnPhone})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.StartImport(ctx, imp.ID, "utf-8", ",", []string{"phone"}, map[string]string{"phone": "phone_e164"}, 2); err != nil {
-			t.Fatal(err)
-		}
-		if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
-			t.Fatal(err)
-		}
+		imp := runningImport(t, db, ctx, 2)
 		rows := []contactd.ImportRow{
 			{Line: 2, Input: contactd.ContactInput{PhoneE164: bridge.PhoneE164, City: "Chennai"}},
 			{Line: 3, Input: contactd.ContactInput{PhoneE164: "+919799999998", Email: "a20@example.com", AltEmails: []string{"h1@example.com"}}},
@@ -177,6 +152,27 @@ func TestImportWalksUpdatesBeforeJoiningGroups(t *testing.T) {
 			t.Fatal("the groups differ from the groups from scratch")
 		}
 	})
+}
+
+// runningImport is an import of total rows, started, whose batches a test
+// applies itself.
+func runningImport(t *testing.T, db *store.DB, ctx context.Context, total int64) *contactd.ContactImport {
+	t.Helper()
+	f, err := db.StoreFile(ctx, "contacts.csv", strings.NewReader("phone\n"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := db.CreateImport(ctx, f.ID, "contacts.csv", contactd.ImportOptions{Mode: contactd.ModeCreateOrUpdate, MatchOn: contactd.MatchOnPhone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.StartImport(ctx, imp.ID, "utf-8", ",", []string{"phone"}, map[string]string{"phone": "phone_e164"}, total); err != nil {
+		t.Fatal(err)
+	}
+	if imp, err = db.FindImportByID(ctx, imp.ID); err != nil {
+		t.Fatal(err)
+	}
+	return imp
 }
 
 func groupSizes(gs []*contactd.DuplicateGroup) []int {
