@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/contactd/contactd"
@@ -37,44 +39,40 @@ import (
 // group is a real pair of linked people; the next walk through it (an
 // edit of either) applies the cap to the whole component again.
 
-// attachFresh regroups the fresh contacts cs (inserted by this
-// transaction, each holding a key another contact holds) by joining them
-// to the groups they link to, and unlinks the holders of the keys that
-// passed maxKeyMembers (crossed). keys holds every holder of the keys the
-// transaction added (holdersOfDelta).
-func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, crossed map[string]bool, keys map[string]*keyHolders) error {
-	isFresh := make(map[int64]bool, len(cs))
-	for _, c := range cs {
-		isFresh[c.ID] = true
-	}
+// attachFresh regroups the fresh contacts of cs (inserted by this
+// transaction, each with its keys, one of which another contact holds)
+// by joining them to the groups they link to, and unlinks the holders of
+// the keys that passed maxKeyMembers (crossed). keys holds every holder of
+// the keys the transaction added (holdersOfDelta).
+func (tx *Tx) attachFresh(ctx context.Context, cs map[int64][]matchKey, crossed map[string]bool, keys map[string]*keyHolders) error {
 	fresh := map[string]*keyLinks{}
 	var reached []int64 // contacts whose groups change
-	for _, c := range cs {
-		for _, k := range contactMatchKeys(c) {
+	for _, id := range slices.Sorted(maps.Keys(cs)) {
+		for _, k := range cs[id] {
 			h := keys[k.key]
 			if h == nil || h.n < 2 || h.n > maxKeyMembers {
 				continue
 			}
 			self := -1
 			for i, m := range h.members {
-				if m.id == c.ID {
+				if m.id == id {
 					self = i
 				}
 			}
 			if self < 0 {
-				return fmt.Errorf("regroup: contact %d is not among the holders of its key", c.ID)
+				return fmt.Errorf("regroup: contact %d is not among the holders of its key", id)
 			}
 			me := h.members[self]
 			for _, m := range h.members {
 				// A pair of two fresh contacts is taken once, from the
 				// later one; a pair of two older ones is in their groups.
-				if m.id == c.ID || (isFresh[m.id] && m.id > c.ID) {
+				if _, isFresh := cs[m.id]; m.id == id || (isFresh && m.id > id) {
 					continue
 				}
 				conf := matchConfidence[h.kind]
 				if h.kind != contactd.MatchEmail && h.kind != contactd.MatchPhone {
 					a, b := m.name, me.name // in id order, as linkGroups compares them
-					if m.id > c.ID {
+					if m.id > id {
 						a, b = b, a
 					}
 					s, ok := fuzzy.Similar(a, b)
@@ -83,14 +81,14 @@ func (tx *Tx) attachFresh(ctx context.Context, cs []*contactd.Contact, crossed m
 					}
 					conf *= s
 				}
-				fresh[k.key] = fresh[k.key].add(h.kind, m.id, c.ID, conf)
+				fresh[k.key] = fresh[k.key].add(h.kind, m.id, id, conf)
 				// Fresh ones too: the walk of the transaction's other
 				// contacts may have put them in groups already.
-				reached = append(reached, m.id, c.ID)
+				reached = append(reached, m.id, id)
 			}
 		}
 	}
-	for _, k := range sortedStrings(crossed) {
+	for _, k := range slices.Sorted(maps.Keys(crossed)) {
 		holders, err := tx.allHolders(ctx, k)
 		if err != nil {
 			return err
@@ -168,9 +166,10 @@ func capAttached(groups []*groupSummary) []*groupSummary {
 			continue
 		}
 		exact := map[string]*keyLinks{}
+		members := inGroup(g.ids)
 		for _, l := range g.links {
 			if l.Match == contactd.MatchEmail || l.Match == contactd.MatchPhone {
-				exact[l.Key] = chainLinks(exact[l.Key], l, inGroup(g.ids))
+				exact[l.Key] = chainLinks(exact[l.Key], l, members)
 			}
 		}
 		for _, sub := range groupLinks(exact) {
@@ -250,15 +249,13 @@ func (tx *Tx) storedGroups(ctx context.Context, byContact map[int64]int64) ([]*s
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("load duplicate groups: %w", err)
 		}
-		// No ORDER BY: SQLite would walk the workspace's members in
-		// contact order to give it, rather than look up the groups.
-		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args, func(id, gid int64) {
-			if g := byID[gid]; g != nil {
-				g.ids = append(g.ids, id)
-			}
-		}); err != nil {
-			return nil, fmt.Errorf("load duplicate members: %w", err)
+	}
+	if err := tx.eachMember(ctx, gids, func(id, gid int64) {
+		if g := byID[gid]; g != nil {
+			g.ids = append(g.ids, id)
 		}
+	}); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
 	for _, g := range out {
@@ -297,13 +294,4 @@ func (u unionFind) union(a, b int64) {
 	case rb < ra:
 		u[ra] = rb
 	}
-}
-
-func sortedStrings[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -213,9 +215,11 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 	var dropAll []int64
 	seeds := map[int64]bool{}
 	delta := map[string]int{}
+	held := make(map[int64][]matchKey, len(cs)) // each contact's keys, computed once
 	for _, c := range cs {
 		want := map[string]matchKey{}
-		for _, k := range contactMatchKeys(c) {
+		held[c.ID] = contactMatchKeys(c)
+		for _, k := range held[c.ID] {
 			want[k.key] = k
 			old, ok := have[c.ID][k.key]
 			if ok && old == k {
@@ -287,27 +291,24 @@ func (tx *Tx) refreshMatchKeysOf(ctx context.Context, cs []*contactd.Contact, fr
 	// this transaction changed are stale until walked: an updated contact
 	// that left a city still tied its old group together, and a new
 	// contact joining that group made it pass maxGroupSize and fall apart.
-	var attach []*contactd.Contact
+	attach := map[int64][]matchKey{}
 	for _, c := range cs {
 		if !fresh[c.ID] || !seeds[c.ID] {
 			continue
 		}
 		delete(seeds, c.ID)
-		for _, k := range contactMatchKeys(c) {
+		for _, k := range held[c.ID] {
 			if h := keys[k.key]; h != nil && h.n >= 2 {
-				attach = append(attach, c)
+				attach[c.ID] = held[c.ID]
 				break
 			}
 		}
 	}
 	crossed := crossedKeys(delta, keys)
-	walked := make(map[string]int, len(delta))
-	for k, d := range delta {
-		if !crossed[k] {
-			walked[k] = d
-		}
+	for k := range crossed {
+		delete(delta, k) // attachFresh unlinks their holders
 	}
-	if err := tx.regroupWith(ctx, seeds, walked, keys); err != nil {
+	if err := tx.regroupWith(ctx, seeds, delta, keys); err != nil {
 		return err
 	}
 	return tx.attachFresh(ctx, attach, crossed, keys)
@@ -597,7 +598,7 @@ func groupLinks(links map[string]*keyLinks) []*groupSummary {
 	}
 	byRoot := map[int64]*groupSummary{}
 	members := map[int64]map[int64]bool{}
-	for _, k := range sortedStrings(links) {
+	for _, k := range slices.Sorted(maps.Keys(links)) {
 		l := links[k]
 		type part struct {
 			ids  map[int64]bool
@@ -724,13 +725,21 @@ func (tx *Tx) groupsOf(ctx context.Context, ids []int64) (map[int64]int64, error
 // membersOf lists the members of the groups gids.
 func (tx *Tx) membersOf(ctx context.Context, gids []int64) ([]int64, error) {
 	var out []int64
+	err := tx.eachMember(ctx, gids, func(id, _ int64) { out = append(out, id) })
+	return out, err
+}
+
+// eachMember calls fn with each member of the groups gids and its group.
+func (tx *Tx) eachMember(ctx context.Context, gids []int64, fn func(id, gid int64)) error {
 	for _, chunk := range chunkIDs(dedupeIDs(gids), 500) {
 		args, marks := inArgs(tx.actor.WorkspaceID, chunk)
-		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args, func(a, _ int64) { out = append(out, a) }); err != nil {
-			return nil, fmt.Errorf("find duplicate members: %w", err)
+		// No ORDER BY: SQLite would walk the workspace's members in
+		// contact order to give it, rather than look up the groups.
+		if err := tx.scanPairs(ctx, `SELECT contact_id, group_id FROM duplicate_members WHERE workspace_id = $1 AND group_id IN (`+marks+`)`, args, fn); err != nil {
+			return fmt.Errorf("find duplicate members: %w", err)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // dismissalsAmong returns the dismissed pairs that touch ids.
